@@ -1,5 +1,10 @@
 """softmax_core: the exact, fast NumPy engine behind every page of the explainer.
 
 Pure NumPy. It imports neither Streamlit nor Plotly, and reads nothing but its own bundled data.
-Each submodule declares ``__all__``; this package re-exports them all.
+Each submodule declares ``__all__``; this package re-exports them all, so adding a submodule is two
+lines: one ``from .x import *`` and one ``+ x.__all__``.
 """
+from . import softmax as _softmax
+from .softmax import *  # noqa: F401,F403
+
+__all__ = [*_softmax.__all__]
