@@ -4,7 +4,9 @@ Pure NumPy. It imports neither Streamlit nor Plotly, and reads nothing but its o
 Each submodule declares ``__all__``; this package re-exports them all, so adding a submodule is two
 lines: one ``from .x import *`` and one ``+ x.__all__``.
 """
+from . import losses as _losses
 from . import softmax as _softmax
+from .losses import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
 
-__all__ = [*_softmax.__all__]
+__all__ = [*_softmax.__all__, *_losses.__all__]

@@ -105,7 +105,7 @@ def _log_partition(d: np.ndarray, m: np.ndarray, axis) -> np.ndarray:
     get ``m`` itself (inf, -inf or NaN), exactly what SciPy returns for them.
     """
     at_max = d == 0
-    np.exp(d, out=d, where=~at_max)
+    np.exp(d, out=d)  # an unmasked exp, then zeroing the max entries, is the faster order
     np.copyto(d, 0, where=at_max)
     tail = np.sum(d, axis=axis, keepdims=True)
     count = np.sum(at_max, axis=axis, keepdims=True, dtype=d.dtype)
