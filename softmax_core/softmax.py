@@ -64,17 +64,20 @@ def _as_float_array(x) -> np.ndarray:
     return a.astype(np.float64)
 
 
+def _check_real(value, *, name: str, allowed: str, code: str, ok) -> float:
+    """``value`` as a Python float if it is a real number (a bool is not) and ``ok(value)``; else raise."""
+    if not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real):
+        number = float(value)
+        if ok(number):
+            return number
+    raise CoreValueError(f"{name} must be {allowed}; got {value!r}", code=code, value=value)
+
+
 def _check_temperature(temperature) -> float:
     """Return ``temperature`` as a Python float, or raise if it is not a finite number > 0."""
-    allowed = "a finite number greater than 0 (for example 0.5, 1 or 2)"
-    if isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real):
-        raise CoreValueError(f"temperature must be {allowed}; got {temperature!r}",
-                             code="bad_temperature", value=temperature)
-    t = float(temperature)
-    if not (np.isfinite(t) and t > 0):
-        raise CoreValueError(f"temperature must be {allowed}; got {temperature!r}",
-                             code="bad_temperature", value=temperature)
-    return t
+    return _check_real(temperature, name="temperature", code="bad_temperature",
+                       allowed="a finite number greater than 0 (for example 0.5, 1 or 2)",
+                       ok=lambda t: np.isfinite(t) and t > 0)
 
 
 def _shift(x: np.ndarray, axis, temperature: float, *, zero_if_not_finite: bool = True
