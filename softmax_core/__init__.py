@@ -2,11 +2,13 @@
 
 Pure NumPy. It imports neither Streamlit nor Plotly, and reads nothing but its own bundled data.
 Each submodule declares ``__all__``; this package re-exports them all, so adding a submodule is two
-lines: one ``from .x import *`` and one ``+ x.__all__``.
+lines: one ``from .x import *`` and one ``*x.__all__`` in the list below.
 """
 from . import losses as _losses
+from . import parsing as _parsing
 from . import softmax as _softmax
 from .losses import *  # noqa: F401,F403
+from .parsing import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
 
-__all__ = [*_softmax.__all__, *_losses.__all__]
+__all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__]
