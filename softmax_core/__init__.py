@@ -17,4 +17,4 @@ from .parsing import *  # noqa: F401,F403
 from .sampling import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
 
-__all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__, *_datasets.__all__, *_mlp.__all__]
+__all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__, *_sampling.__all__, *_datasets.__all__, *_mlp.__all__]
