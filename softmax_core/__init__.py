@@ -4,17 +4,22 @@ Pure NumPy. It imports neither Streamlit nor Plotly, and reads nothing but its o
 Each submodule declares ``__all__``; this package re-exports them all, so adding a submodule is two
 lines: one ``from .x import *`` and one ``*x.__all__`` in the list below.
 """
+from . import calibration as _calibration
 from . import datasets as _datasets
 from . import losses as _losses
 from . import mlp as _mlp
 from . import parsing as _parsing
 from . import sampling as _sampling
 from . import softmax as _softmax
+from . import uploads as _uploads
+from .calibration import *  # noqa: F401,F403
 from .datasets import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .mlp import *  # noqa: F401,F403
 from .parsing import *  # noqa: F401,F403
 from .sampling import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
+from .uploads import *  # noqa: F401,F403
 
-__all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__, *_sampling.__all__, *_datasets.__all__, *_mlp.__all__]
+__all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__, *_sampling.__all__, *_datasets.__all__, *_mlp.__all__,
+           *_calibration.__all__, *_uploads.__all__]

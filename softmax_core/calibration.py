@@ -120,7 +120,7 @@ def _check_labels(labels, n_rows, n_classes):
         if bad.any():
             row = int(np.argmax(bad))
             raise CalibrationError(
-                f"label {y[row]!r} in row {row} is not a whole number",
+                f"label {float(y[row])!r} in row {row} is not a whole number",
                 code="label_not_integer", row=row, label=float(y[row]),
             )
         y = y.astype(np.intp)
