@@ -651,7 +651,7 @@ def fit_temperature(logits, labels):
 
     the mean and variance taken under :math:`p_i = \\mathrm{softmax}(\\beta z_i)`. Newton's method on
     :math:`\\beta`, safeguarded by bisection on the sign of the derivative, converges in a handful of
-    steps; it stops when a step moves T by less than 1e-9.
+    steps; it stops when a step moves T by less than 1e-8.
 
     Examples
     --------
@@ -680,8 +680,8 @@ def fit_temperature(logits, labels):
         step = grad / curv if curv > 0 else np.inf
         new = beta - step
         if not lo < new < hi:
-            new = 0.5 * (lo + hi)
-        if abs(1.0 / new - 1.0 / beta) < 1e-9 or hi - lo < 1e-15 * hi:
+            new = np.sqrt(lo * hi)  # bisection in log(beta): the bracket spans decades
+        if abs(1.0 / new - 1.0 / beta) < 1e-8 or hi - lo < 1e-15 * hi:
             beta = new
             break
         beta = new
