@@ -15,9 +15,13 @@ _WIDTHS = {np.dtype(np.float16): 16, np.dtype(np.float32): 32, np.dtype(np.float
 
 
 def finite_floats(*, dtype=np.float64, min_value=-1e3, max_value=1e3) -> st.SearchStrategy:
-    """Finite floats of ``dtype`` in ``[min_value, max_value]`` (no NaN, no inf, subnormals allowed)."""
-    return st.floats(min_value, max_value, allow_nan=False, allow_infinity=False,
-                     width=_WIDTHS[np.dtype(dtype)])
+    """Finite floats of ``dtype`` in ``[min_value, max_value]`` (no NaN, no inf, subnormals allowed).
+
+    The bounds are rounded to ``dtype`` first (hypothesis wants bounds it can represent).
+    """
+    kind = np.dtype(dtype).type
+    return st.floats(float(kind(min_value)), float(kind(max_value)), allow_nan=False,
+                     allow_infinity=False, width=_WIDTHS[np.dtype(dtype)])
 
 
 def shapes(*, min_dims=1, max_dims=2, min_side=1, max_side=6) -> st.SearchStrategy:
