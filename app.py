@@ -1,0 +1,64 @@
+"""Softmax, seen: the entry point. Page config, the shared sidebar, navigation, and the URL sync."""
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from ui import state
+from ui.components import SHELL_ACTIVE, code_span, is_projector, set_projector, share_box, show_param_warnings
+from ui.i18n import LANGS, lang_from_locale, language_name, set_language, t
+from ui.nav import PAGES
+from ui.params import GLOBAL
+
+# The shell's own settings come from the URL once per session; afterwards the sidebar widgets hold them.
+if "lang_select" not in st.session_state:
+    values, warnings = state.read_query(GLOBAL, st.query_params.to_dict(), {})
+    st.session_state["lang_select"] = values["lang"] or lang_from_locale(st.context.locale)
+    st.session_state["projector_toggle"] = values["projector"]
+    st.session_state["_global_warnings"] = warnings
+
+set_language(st.session_state["lang_select"])
+set_projector(st.session_state["projector_toggle"])
+st.set_page_config(page_title=t("common.app_title"), page_icon=":material/bar_chart:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+pages, sections = {}, {}
+for entry in PAGES:
+    page = st.Page(entry.file, title=t(f"{entry.key}.nav_title"), url_path=entry.url_path, icon=entry.icon,
+                   default=entry.key == "home")
+    pages[page.url_path] = entry
+    sections.setdefault(t(entry.section), []).append(page)
+current = st.navigation(sections)
+entry = pages.get(current.url_path, PAGES[0])
+
+with st.sidebar:
+    st.selectbox(t("common.language"), LANGS, format_func=language_name, key="lang_select")
+    st.toggle(t("common.projector"), key="projector_toggle", help=t("common.projector_help"))
+    share_slot = st.container()
+
+if is_projector():
+    # rem-based sizes scale with the root font size: one rule enlarges all text.
+    st.html("<style>html { font-size: 24px; } [data-testid='stSidebar'] { min-width: 380px; }</style>")
+
+show_param_warnings(st.session_state.pop("_global_warnings", []))
+
+state.begin_run(entry.key)
+st.session_state[SHELL_ACTIVE] = True
+try:
+    current.run()
+finally:
+    st.session_state[SHELL_ACTIVE] = False
+
+global_query = {"lang": st.session_state["lang_select"]}
+if is_projector():
+    global_query["projector"] = "1"
+query = state.sync(global_query)
+
+# The link a phone can open: this server's address, this page's path, this view's state.
+parts = urlsplit(st.context.url or "")
+origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
+base_path = st.get_option("server.baseUrlPath").strip("/")
+path = "/".join(p for p in (base_path, "" if entry.key == "home" else entry.url_path) if p)
+with share_slot:
+    share_box(f"{origin}/{path}?{query}")
+    st.caption(t("common.share.what", page=code_span(t(f"{entry.key}.nav_title"))))

@@ -1,0 +1,119 @@
+"""The 'Logits -> probabilities' page through app.py: links reproduce views, widgets update links."""
+
+import numpy as np
+import pytest
+
+import softmax_core as sc
+from tests.pages.conftest import figures, open_page, texts
+
+
+def prob_chart(at):
+    return figures(at)[0]["data"][0]
+
+
+def test_a_link_with_logits_draws_their_softmax():
+    at = open_page("softmax", logits="2,1,0.5")
+    assert not at.exception
+    np.testing.assert_allclose(prob_chart(at)["y"], [0.6285, 0.2312, 0.1402], atol=5e-5)
+    np.testing.assert_array_equal(prob_chart(at)["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+
+
+def test_moving_a_slider_updates_the_chart_and_the_link():
+    at = open_page("softmax", logits="2,1,0.5")
+    at.slider(key="softmax.z0").set_value(3.0).run()
+    assert at.query_params["logits"] == "3,1,0.5"
+    np.testing.assert_array_equal(prob_chart(at)["y"], sc.softmax(np.array([3.0, 1.0, 0.5])))
+
+
+def test_typing_logits_updates_the_link_and_the_sliders():
+    at = open_page("softmax")
+    at.text_area(key="softmax.logits_text").input("1; 2; 3,5").run()
+    assert at.query_params["logits"] == "1,2,3.5"
+    assert at.slider(key="softmax.z2").value == 3.5
+
+
+def test_bad_text_shows_the_error_in_place_and_keeps_the_last_good_logits():
+    at = open_page("softmax", logits="2,1,0.5")
+    at.text_area(key="softmax.logits_text").input("2, banana, 1").run()
+    assert not at.exception
+    assert any("banana" in e.value for e in at.error)
+    assert "logits" not in at.query_params  # the default is left out of the link
+    np.testing.assert_array_equal(prob_chart(at)["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+
+
+@pytest.mark.parametrize("bad", ["abc", "1", "1,,2", "1,nan", "1,inf", "1e999,0", ",".join(["1"] * 20_000)])
+def test_a_hostile_logits_parameter_warns_and_shows_the_default(bad):
+    at = open_page("softmax", logits=bad)
+    assert not at.exception
+    assert any("logits" in w.value for w in at.warning)
+    np.testing.assert_array_equal(prob_chart(at)["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+
+
+@pytest.mark.parametrize(("name", "value"), [("c", "99"), ("c", "x"), ("s", "0"), ("s", "-1e308")])
+def test_hostile_knob_values_warn(name, value):
+    at = open_page("softmax", **{name: value})
+    assert not at.exception
+    assert any(f"`{name}`" in w.value for w in at.warning)
+
+
+def test_absurd_but_finite_logits_still_give_exact_probabilities():
+    at = open_page("softmax", logits="1e308,-1e308,0")
+    assert not at.exception
+    np.testing.assert_array_equal(prob_chart(at)["y"], [1.0, 0.0, 0.0])
+
+
+def test_ten_thousand_logits_fold_into_twenty_bars_and_say_so():
+    values = ",".join(str(v) for v in np.round(np.random.default_rng(1).normal(size=10_000), 3))
+    at = open_page("softmax", logits=values)
+    assert not at.exception
+    assert len(prob_chart(at)["y"]) == 21
+    assert "10,000" in texts(at)
+
+
+def test_an_html_class_name_is_shown_as_text():
+    at = open_page("softmax", logits="1,2", labels="<b>bold</b>,<img src=x onerror=alert(1)>")
+    assert not at.exception
+    ticks = figures(at)[0]["layout"]["xaxis"]["ticktext"]
+    assert ticks == ["&lt;b&gt;bold&lt;/b&gt;", "&lt;img src=x onerror=alert(1)&gt;"]
+    assert at.slider(key="softmax.z0").label == "`<b>bold</b>`"
+
+
+def test_adding_a_constant_changes_nothing_on_screen():
+    at = open_page("softmax", logits="2,1,0.5", c="7")
+    shift_table = at.dataframe[2].value
+    np.testing.assert_allclose(shift_table.iloc[:, 1], shift_table.iloc[:, 2], rtol=1e-15)
+
+
+def test_scaling_draws_the_softmax_of_the_scaled_logits():
+    at = open_page("softmax", logits="2,1,0.5", s="2")
+    scaled = [f for f in figures(at) if "s = 2" in f["layout"]["title"]["text"]][0]
+    np.testing.assert_array_equal(scaled["data"][0]["y"], sc.softmax(np.array([4.0, 2.0, 1.0])))
+
+
+def test_a_preset_loads_its_logits():
+    at = open_page("softmax")
+    at.selectbox(key="softmax.preset").set_value("notebook").run()
+    np.testing.assert_allclose(prob_chart(at)["y"], [0.452, 0.274, 0.274], atol=5e-4)
+    assert at.query_params["logits"] == "1.6,1.1,1.1"
+
+
+def test_classes_can_be_added_and_removed():
+    at = open_page("softmax", logits="2,1,0.5")
+    at.button[0].click().run()
+    assert len(prob_chart(at)["y"]) == 4
+    at.button[1].click().run()
+    at.button[1].click().run()
+    assert at.query_params["logits"] == "2,1"
+
+
+def test_the_quiz_reveals_only_after_an_answer():
+    at = open_page("softmax")
+    reveal = [b for b in at.button if b.key == "quiz.softmax.plus5.button"][0]
+    assert reveal.disabled
+    at.radio(key="quiz.softmax.plus5.choice").set_value(at.radio(key="quiz.softmax.plus5.choice").options[1]).run()
+    [b for b in at.button if b.key == "quiz.softmax.plus5.button"][0].click().run()
+    assert at.success
+
+
+def test_the_misconception_box_computes_the_odds_of_a_small_lead():
+    assert "1.1052" in texts(open_page("softmax"))

@@ -1,0 +1,86 @@
+"""The softmax page's chart builders hold exactly the numbers the core computed."""
+
+import numpy as np
+import plotly.graph_objects as go
+from hypothesis import given
+from hypothesis import strategies as st
+
+import softmax_core as sc
+from ui import theme
+from ui.charts.common import escape_label, fmt_value, select_bars
+from ui.charts.softmax import logit_bars, probability_bars
+
+STYLE = theme.NORMAL
+
+
+def test_probability_bars_hold_the_core_probabilities_in_class_order():
+    logits = np.array([2.0, 1.0, 0.5])
+    probs = sc.softmax(logits)
+    fig = probability_bars(probs, ["A", "B", "C"], style=STYLE)
+    bar = fig.data[0]
+    np.testing.assert_array_equal(np.asarray(bar.y), probs)
+    assert list(bar.x) == [0, 1, 2]
+    assert list(fig.layout.xaxis.ticktext) == ["A", "B", "C"]
+    assert list(bar.text) == ["0.6285", "0.2312", "0.1402"]
+
+
+def test_the_winner_is_highlighted_and_the_uniform_line_sits_at_one_over_k():
+    fig = probability_bars(sc.softmax(np.array([0.0, 3.0, 1.0, 0.0])), list("ABCD"), style=STYLE)
+    colours = list(fig.data[0].marker.color)
+    assert colours[1] == theme.HIGHLIGHT and colours.count(theme.HIGHLIGHT) == 1
+    assert fig.layout.shapes[0].y0 == 0.25
+
+
+def test_ties_for_first_place_are_all_highlighted():
+    fig = probability_bars(sc.softmax(np.array([2.0, 2.0, 0.0])), list("ABC"), style=STYLE)
+    assert list(fig.data[0].marker.color).count(theme.HIGHLIGHT) == 2
+
+
+def test_many_classes_fold_into_the_top_twenty_and_one_others_bar_that_keeps_the_total():
+    rng = np.random.default_rng(0)
+    probs = sc.softmax(rng.normal(size=10_000))
+    fig = probability_bars(probs, [str(i) for i in range(10_000)], style=STYLE, others_label="{n} others")
+    heights = np.asarray(fig.data[0].y)
+    assert len(heights) == 21
+    np.testing.assert_allclose(heights.sum(), 1.0, rtol=1e-12)
+    np.testing.assert_array_equal(np.sort(heights[:-1]), np.sort(probs)[-20:])
+    assert fig.layout.xaxis.ticktext[-1] == "9980 others"
+    assert len(fig.to_json()) < 100_000
+
+
+def test_html_in_a_class_name_is_escaped_so_plotly_shows_it_as_text():
+    fig = probability_bars(np.array([0.5, 0.5]), ["<b>x</b>", "<img src=x onerror=alert(1)>"], style=STYLE)
+    assert "<" not in "".join(fig.layout.xaxis.ticktext)
+    assert escape_label("<b>") == "&lt;b&gt;"
+
+
+def test_duplicate_class_names_keep_separate_bars():
+    fig = probability_bars(np.array([0.2, 0.8]), ["same", "same"], style=STYLE)
+    assert len(fig.data[0].y) == 2
+
+
+def test_logit_bars_show_negative_logits_unchanged():
+    logits = np.array([-2.0, -1.0, -1.0])
+    fig = logit_bars(logits, list("ABC"), style=STYLE)
+    np.testing.assert_array_equal(np.asarray(fig.data[0].y), logits)
+    assert isinstance(fig, go.Figure)
+
+
+def test_projector_style_enlarges_text():
+    small = probability_bars(np.array([0.5, 0.5]), list("AB"), style=theme.NORMAL)
+    large = probability_bars(np.array([0.5, 0.5]), list("AB"), style=theme.PROJECTOR)
+    assert large.layout.font.size > small.layout.font.size
+
+
+@given(st.lists(st.floats(-50, 50), min_size=31, max_size=200))
+def test_selection_keeps_the_largest_values(values):
+    values = np.array(values)
+    sel = select_bars(values)
+    assert len(sel.index) == 20 and sel.folded == len(values) - 20
+    assert values[sel.index].min() >= np.sort(values)[-20]
+
+
+def test_tiny_and_zero_values_print_readably():
+    assert fmt_value(0.0) == "0"
+    assert fmt_value(0.62853) == "0.6285"
+    assert fmt_value(1.2e-9) == "1.20e-09"

@@ -1,0 +1,69 @@
+"""Charts of the 'Logits -> probabilities' page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui import theme
+from ui.charts.common import category_axis, fmt_value, layout, select_bars
+
+
+def _bars(values: np.ndarray, labels: Sequence[str], others_label: str, fold: str):
+    """Bar positions, heights, names and colours, with classes beyond the top ones folded into one bar."""
+    sel = select_bars(values if fold == "sum" else np.abs(values))
+    heights = values[sel.index]
+    names = [labels[i] for i in sel.index]
+    winners = values[sel.index] == values.max()
+    colours = [theme.HIGHLIGHT if w else theme.BAR for w in winners]
+    patterns = ["/" if w else "" for w in winners]
+    if sel.folded and fold == "sum":
+        rest = np.ones(len(values), bool)
+        rest[sel.index] = False
+        heights = np.append(heights, values[rest].sum())
+        names.append(others_label.format(n=sel.folded))
+        colours.append(theme.MUTED)
+        patterns.append(".")
+    return heights, names, colours, patterns
+
+
+def probability_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.Style, title: str = "",
+                     y_title: str = "", uniform_text: str = "1/K", others_label: str = "{n} others") -> go.Figure:
+    """Probabilities as bars in class order: winner highlighted, values printed, the uniform 1/K line drawn.
+
+    With more than 30 classes only the 20 most probable get a bar; one more bar holds the rest's total.
+    """
+    probs = np.asarray(probs, dtype=float)
+    heights, names, colours, patterns = _bars(probs, labels, others_label, "sum")
+    fig = go.Figure(go.Bar(
+        x=list(range(len(heights))), y=heights.tolist(), text=[fmt_value(p) for p in heights],
+        textposition="outside", cliponaxis=False, textfont={"size": style.bar_text_size},
+        marker={"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
+        hovertemplate="%{y:.6g}<extra></extra>",
+    ))
+    uniform = 1.0 / len(probs)
+    fig.add_hline(y=uniform, line={"dash": "dash", "width": style.line_width, "color": theme.REFERENCE},
+                  annotation={"text": uniform_text, "font": {"size": style.font_size}},
+                  annotation_position="top right")
+    category_axis(fig, names)
+    fig.update_yaxes(range=[0, 1.15], tickformat=".1f")
+    return layout(fig, style, title=title, y_title=y_title)
+
+
+def logit_bars(logits: np.ndarray, labels: Sequence[str], *, style: theme.Style, title: str = "",
+               y_title: str = "") -> go.Figure:
+    """Logits as bars (they can be negative), the largest highlighted, values printed."""
+    logits = np.asarray(logits, dtype=float)
+    heights, names, colours, patterns = _bars(logits, labels, "", "none")
+    fig = go.Figure(go.Bar(
+        x=list(range(len(heights))), y=heights.tolist(), text=[fmt_value(z, digits=2) for z in heights],
+        textposition="outside", cliponaxis=False, textfont={"size": style.bar_text_size},
+        marker={"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
+        hovertemplate="%{y:.6g}<extra></extra>",
+    ))
+    category_axis(fig, names)
+    span = max(float(np.abs(heights).max()), 1.0)
+    fig.update_yaxes(range=[min(-0.15 * span, 1.25 * heights.min()), max(0.15 * span, 1.25 * heights.max())])
+    return layout(fig, style, title=title, y_title=y_title)

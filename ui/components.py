@@ -1,0 +1,151 @@
+"""Pieces every page shares: the page header, URL warnings, charts with their tables, the quiz, the share box."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+import segno
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+import softmax_core as sc
+
+from ui import theme
+from ui.i18n import t
+from ui.params import PAGES
+from ui.state import PageState, page_state
+
+_PROJECTOR = "_projector"
+
+
+def code_span(text: str, *, limit: int = 60) -> str:
+    """User text made safe for a markdown context: shown literally, as inline code."""
+    text = str(text).replace("`", "'").replace("\n", " ").replace("\r", " ")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"`{text}`" if text.strip() else "` `"
+
+
+def is_projector() -> bool:
+    return bool(st.session_state.get(_PROJECTOR, False))
+
+
+def set_projector(on: bool) -> None:
+    st.session_state[_PROJECTOR] = on
+
+
+def style() -> theme.Style:
+    return theme.style_for(is_projector())
+
+
+def show_param_warnings(warnings) -> None:
+    """One warning per unusable URL value, naming the parameter, the value and why it was not used."""
+    for name, raw, err in warnings:
+        reason = t(f"common.param_errors.{err.reason}", **_reason_details(err))
+        st.warning(t("common.param_warning", name=code_span(name), value=code_span(raw), reason=reason),
+                   icon=":material/link_off:")
+
+
+def _reason_details(err) -> dict:
+    details = dict(err.details)
+    if "detail" in details:  # a LogitParseError: translate its code
+        details["detail"] = logit_error_text(details["detail"])
+    return details
+
+
+def logit_error_text(err) -> str:
+    """A translated sentence for a ``softmax_core.LogitParseError``."""
+    return t(f"common.logit_errors.{err.code}", token=code_span(err.token or ""), position=err.position or 0,
+             limit=f"{err.limit or 0:,}")
+
+
+def class_names(labels: Sequence[str], k: int) -> list[str]:
+    """``k`` class names: the user's first, then the core's defaults (A, B, C, ...) for the rest."""
+    return sc.parse_labels(",".join(labels), k)
+
+
+SHELL_ACTIVE = "_shell_active"
+
+
+def _ensure_shell() -> None:
+    """Rerun through app.py when Streamlit ran this page file on its own.
+
+    A server's very first run (and every AppTest run) sees the ``pages/`` folder beside app.py and runs the
+    requested page directly, skipping the shell, until some run has called ``st.navigation``. Marking the
+    folder as not auto-discovered and rerunning sends the same URL through app.py instead.
+    """
+    if not st.session_state.get(SHELL_ACTIVE):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_setup(key: str) -> PageState:
+    """Title, intro and URL warnings of a page; returns its state."""
+    _ensure_shell()
+    st.title(t(f"{key}.title"))
+    intro = t(f"{key}.intro")
+    if intro:
+        st.markdown(intro)
+    state = page_state(key, PAGES[key])
+    show_param_warnings(state.warnings)
+    return state
+
+
+def chart(fig, *, summary: str, table: pd.DataFrame | None = None, key: str | None = None) -> None:
+    """A chart, its one-sentence text summary (also the chart's alt text), and its numbers as a table."""
+    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True})
+    st.caption(summary)
+    if table is not None:
+        with st.expander(t("common.table_of_numbers"), icon=":material/table:"):
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
+def quiz(key: str, *, question: str, options: Sequence[str], answer: int, explanation: str) -> None:
+    """Predict, then reveal: the reveal stays locked until the student has committed to an answer."""
+    with st.container(border=True):
+        st.markdown(f"**{t('common.quiz.heading')}** {question}")
+        choice = st.radio(question, options, index=None, key=f"quiz.{key}.choice", label_visibility="collapsed")
+        revealed = st.session_state.get(f"quiz.{key}.revealed", False)
+        if st.button(t("common.quiz.reveal"), key=f"quiz.{key}.button", disabled=choice is None or revealed):
+            st.session_state[f"quiz.{key}.revealed"] = revealed = True
+        if revealed and choice is not None:
+            if options.index(choice) == answer:
+                st.success(t("common.quiz.right"), icon=":material/check_circle:")
+            else:
+                st.error(t("common.quiz.wrong", answer=options[answer]), icon=":material/cancel:")
+            st.markdown(explanation)
+        elif choice is None:
+            st.caption(t("common.quiz.commit_first"))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def qr_png(url: str, scale: int) -> bytes | None:
+    """PNG bytes of a QR code for ``url``; None when the link is too long for any QR code."""
+    try:
+        code = segno.make(url, error="m", micro=False)
+    except segno.DataOverflowError:
+        return None
+    buf = io.BytesIO()
+    code.save(buf, kind="png", scale=scale, border=4, dark="#000000", light="#FFFFFF")
+    return buf.getvalue()
+
+
+def share_box(url: str) -> None:
+    """The current view's full link and its QR code, with a full-screen QR for the back of the room."""
+    st.markdown(f"**{t('common.share.heading')}**")
+    st.code(url, language=None, wrap_lines=True)
+    png = qr_png(url, 6)
+    if png is None:
+        st.info(t("common.share.too_long"), icon=":material/qr_code:")
+        return
+    st.image(png, caption=t("common.share.scan"), width="stretch")
+    if st.button(t("common.share.fullscreen"), icon=":material/fullscreen:", width="stretch"):
+        _big_qr(url)
+
+
+@st.dialog(" ", width="large")
+def _big_qr(url: str) -> None:
+    st.image(qr_png(url, 16), width="stretch")
+    st.caption(t("common.share.scan"))

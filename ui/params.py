@@ -1,0 +1,60 @@
+"""Every URL parameter of the app, declared once: name, kind, default and allowed range.
+
+``GLOBAL`` parameters belong to the shell (sidebar); ``PAGES[key]`` to one page. Names shared between pages
+(``logits``, ``labels``, ``T``) mean the same thing everywhere and are carried from page to page in a session.
+The README's table of URL parameters is generated from here (``python -m ui.params``).
+"""
+
+from __future__ import annotations
+
+from ui.i18n import LANGS
+from ui.state import BoolParam, ChoiceParam, FloatParam, IntParam, LabelsParam, LogitsParam, Param
+
+GLOBAL: tuple[Param, ...] = (
+    ChoiceParam("lang", default="", choices=LANGS),  # "" = the browser's locale decides
+    BoolParam("projector", default=False),
+)
+
+LOGITS = LogitsParam("logits", default=(2.0, 1.0, 0.5), shared=True)
+LABELS = LabelsParam("labels", default=(), shared=True)  # () = A, B, C, ...
+TEMPERATURE = FloatParam("T", default=1.0, lo=0.05, hi=20.0, shared=True)
+
+PAGES: dict[str, tuple[Param, ...]] = {
+    "home": (),
+    "softmax": (
+        LOGITS,
+        LABELS,
+        FloatParam("c", default=0.0, lo=-10.0, hi=10.0),
+        FloatParam("s", default=1.0, lo=0.1, hi=5.0),
+    ),
+    "temperature": (LOGITS, LABELS, TEMPERATURE),
+    "cross_entropy": (LOGITS, LABELS),
+    "calibration": (),
+    "numerics": (LOGITS,),
+    "relatives": (LOGITS, LABELS),
+}
+
+
+def markdown_table() -> str:
+    """The README's table of URL parameters."""
+    rows = ["| page | parameter | kind | default | allowed |", "|---|---|---|---|---|"]
+    for page, params in [("(all)", GLOBAL), *PAGES.items()]:
+        for p in params:
+            allowed = ""
+            if isinstance(p, (FloatParam, IntParam)):
+                allowed = f"{p.format(p.lo)} .. {p.format(p.hi)}"
+            elif isinstance(p, ChoiceParam):
+                allowed = " \\| ".join(p.choices)
+            elif isinstance(p, BoolParam):
+                allowed = "0 \\| 1"
+            elif isinstance(p, LogitsParam):
+                allowed = "comma-separated numbers, 2 to 10,000"
+            elif isinstance(p, LabelsParam):
+                allowed = "comma-separated names, shown as plain text"
+            default = p.format(p.default) if p.default not in ("", ()) else "(automatic)"
+            rows.append(f"| {page} | `{p.name}` | {type(p).__name__[:-5].lower()} | {default} | {allowed} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
