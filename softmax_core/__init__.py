@@ -6,6 +6,7 @@ lines: one ``from .x import *`` and one ``*x.__all__`` in the list below.
 """
 from . import calibration as _calibration
 from . import datasets as _datasets
+from . import decoding as _decoding
 from . import losses as _losses
 from . import mlp as _mlp
 from . import parsing as _parsing
@@ -14,6 +15,7 @@ from . import softmax as _softmax
 from . import uploads as _uploads
 from .calibration import *  # noqa: F401,F403
 from .datasets import *  # noqa: F401,F403
+from .decoding import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .mlp import *  # noqa: F401,F403
 from .parsing import *  # noqa: F401,F403
@@ -22,4 +24,5 @@ from .softmax import *  # noqa: F401,F403
 from .uploads import *  # noqa: F401,F403
 
 __all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__, *_sampling.__all__, *_datasets.__all__, *_mlp.__all__,
-           *_calibration.__all__, *_uploads.__all__]
+           *_calibration.__all__, *_uploads.__all__,
+           *_decoding.__all__]
