@@ -8,8 +8,14 @@ the same generators serve the core, the chart builders and the pages.
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+# The machines are shared and noisy: a per-example deadline turns a busy neighbour into a flaky
+# failure. Every module that imports these strategies runs without one.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 _WIDTHS = {np.dtype(np.float16): 16, np.dtype(np.float32): 32, np.dtype(np.float64): 64}
 
