@@ -19,7 +19,8 @@ if "lang_select" not in st.session_state:
 
 set_language(st.session_state["lang_select"])
 set_projector(st.session_state["projector_toggle"])
-st.set_page_config(page_title=t("common.app_title"), page_icon=":material/bar_chart:", layout="wide",
+# An emoji favicon is drawn by the browser; a :material: one would be fetched from a font CDN.
+st.set_page_config(page_title=t("common.app_title"), page_icon="📊", layout="wide",
                    initial_sidebar_state="expanded")
 
 pages, sections = {}, {}

@@ -131,15 +131,15 @@ with chart_col:
 # ---- the step table -------------------------------------------------------------------------------------------
 st.header(t("softmax.steps_heading"))
 st.markdown(t("softmax.steps_intro"))
+st.latex(r"p_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j")
 shown = np.argsort(-probs, kind="stable")[:20] if k > 30 else np.arange(k)
-shifted = logits - logits.max()
-exps = np.exp(shifted)
+parts = sc.softmax_steps(logits)
 steps = pd.DataFrame({
     t("softmax.col.class"): [labels[i] for i in shown],
     t("softmax.col.logit"): logits[shown],
-    t("softmax.col.shifted"): shifted[shown],
-    t("softmax.col.exp"): exps[shown],
-    t("softmax.col.prob"): probs[shown],
+    t("softmax.col.shifted"): parts.shifted[shown],
+    t("softmax.col.exp"): parts.exps[shown],
+    t("softmax.col.prob"): parts.probs[shown],
 })
 st.dataframe(steps, hide_index=True, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.6g") for c in steps.columns[1:]})
@@ -149,7 +149,7 @@ total = float(probs.sum())
 deviation = abs(total - 1.0)
 tolerance = 10.0 ** np.ceil(np.log10(max(deviation, k * np.finfo(float).eps)))
 st.success(t("softmax.sum_check", total=f"{total:.17g}", dev=f"{deviation:.1e}", tol=f"{tolerance:.0e}", k=k,
-             sum_exp=f"{exps.sum():.6g}"), icon=":material/functions:")
+             sum_exp=f"{parts.total:.6g}"), icon=":material/functions:")
 
 # ---- invariances ----------------------------------------------------------------------------------------------
 st.header(t("softmax.invariance_heading"))

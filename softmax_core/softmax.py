@@ -8,6 +8,7 @@ show how the textbook formula fails.
 from __future__ import annotations
 
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,6 +22,8 @@ __all__ = [
     "entropy",
     "sigmoid",
     "softmax_jacobian",
+    "SoftmaxSteps",
+    "softmax_steps",
 ]
 
 # Floating-point traps that the shift-by-max algorithm hits on purpose (inf - inf, exp(-inf), log 0).
@@ -518,3 +521,60 @@ def softmax_jacobian(probs):
     k = np.arange(p.shape[-1])
     jac[..., k, k] += p
     return jac
+
+
+class SoftmaxSteps(NamedTuple):
+    """The intermediate results of a 1-D softmax, in the order a student computes them."""
+
+    logits: np.ndarray
+    shifted: np.ndarray  # logits - max
+    exps: np.ndarray  # exp(shifted), each in (0, 1]
+    total: float  # sum of exps, in [1, K]
+    probs: np.ndarray  # exps / total
+
+
+def softmax_steps(logits) -> SoftmaxSteps:
+    r"""Softmax of a 1-D vector, keeping every intermediate step for display.
+
+    Parameters
+    ----------
+    logits : array_like, shape (K,)
+        Finite logits, K >= 1.
+
+    Returns
+    -------
+    SoftmaxSteps
+        ``shifted = z - max(z)``, ``exps = exp(shifted)``, ``total = sum(exps)`` and
+        ``probs = exps / total``.
+
+    Notes
+    -----
+    Subtracting the maximum :math:`m` multiplies numerator and denominator by :math:`e^{-m}`:
+
+    .. math:: \frac{e^{z_i}}{\sum_j e^{z_j}} = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}
+
+    so every exponent is at most 0, no exponential overflows, and the largest term is exactly 1,
+    which puts ``total`` in :math:`[1, K]`. A difference below about :math:`-1.8 \times 10^{308}`
+    rounds to :math:`-\infty`, whose exponential is exactly 0, as the true value also rounds to.
+
+    Examples
+    --------
+    >>> steps = softmax_steps([2.0, 1.0, 0.5])
+    >>> steps.shifted
+    array([ 0. , -1. , -1.5])
+    >>> round(steps.total, 5)
+    1.59101
+    >>> steps.probs.round(4)
+    array([0.6285, 0.2312, 0.1402])
+    """
+    z = _as_float_array(logits)
+    if z.ndim != 1 or z.size == 0:
+        raise CoreValueError(f"softmax_steps takes one non-empty vector of logits; got shape {z.shape}",
+                             code="shape")
+    if not np.all(np.isfinite(z)):
+        raise CoreValueError("softmax_steps takes finite logits only", code="not_finite")
+    with np.errstate(**_QUIET):
+        shifted = z - z.max()
+        exps = np.exp(shifted)
+    total = float(exps.sum())
+    return SoftmaxSteps(z, shifted, exps, total, exps / total)

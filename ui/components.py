@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -20,8 +21,13 @@ from ui.state import PageState, page_state
 _PROJECTOR = "_projector"
 
 
+_PLAIN = re.compile(r"[^\W_]+( [^\W_]+)*")
+
+
 def code_span(text: str, *, limit: int = 60) -> str:
-    """User text made safe for a markdown context: shown literally, as inline code."""
+    """User text made safe for a markdown context: plain words as they are, anything else as inline code."""
+    if _PLAIN.fullmatch(str(text)) and len(str(text)) <= limit:
+        return str(text)
     text = str(text).replace("`", "'").replace("\n", " ").replace("\r", " ")
     if len(text) > limit:
         text = text[: limit - 1] + "…"

@@ -53,7 +53,7 @@ def test_a_hostile_logits_parameter_warns_and_shows_the_default(bad):
 def test_hostile_knob_values_warn(name, value):
     at = open_page("softmax", **{name: value})
     assert not at.exception
-    assert any(f"`{name}`" in w.value for w in at.warning)
+    assert any(f"for {name} could not" in w.value for w in at.warning)
 
 
 def test_absurd_but_finite_logits_still_give_exact_probabilities():
