@@ -12,6 +12,7 @@ from . import mlp as _mlp
 from . import parsing as _parsing
 from . import sampling as _sampling
 from . import softmax as _softmax
+from . import training as _training
 from . import uploads as _uploads
 from .calibration import *  # noqa: F401,F403
 from .datasets import *  # noqa: F401,F403
@@ -21,8 +22,9 @@ from .mlp import *  # noqa: F401,F403
 from .parsing import *  # noqa: F401,F403
 from .sampling import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
+from .training import *  # noqa: F401,F403
 from .uploads import *  # noqa: F401,F403
 
 __all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__, *_sampling.__all__, *_datasets.__all__, *_mlp.__all__,
-           *_calibration.__all__, *_uploads.__all__,
+           *_calibration.__all__, *_uploads.__all__, *_training.__all__,
            *_decoding.__all__]

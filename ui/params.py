@@ -28,7 +28,20 @@ PAGES: dict[str, tuple[Param, ...]] = {
         FloatParam("s", default=1.0, lo=0.1, hi=5.0),
     ),
     "temperature": (LOGITS, LABELS, TEMPERATURE),
-    "cross_entropy": (LOGITS, LABELS),
+    "cross_entropy": (
+        LOGITS,
+        LABELS,
+        ChoiceParam("part", default="bce", choices=("bce", "categorical", "smoothing", "training", "mse")),
+        IntParam("by", default=1, lo=0, hi=1),  # the binary target of the BCE curves
+        FloatParam("yhat", default=0.7, lo=0.0, hi=1.0),
+        ChoiceParam("clip", default="1e-07", choices=("1e-12", "1e-07", "0.001", "0.01", "0.1")),
+        IntParam("y", default=0, lo=0, hi=9_999),  # the true class; must also be < K, checked on the page
+        FloatParam("eps", default=0.1, lo=0.0, hi=1.0),
+        FloatParam("lr", default=1.0, lo=0.01, hi=10.0),
+        IntParam("steps", default=30, lo=1, hi=200),
+        IntParam("step", default=0, lo=0, hi=200),
+        ChoiceParam("start", default="wrong", choices=("wrong", "yours")),
+    ),
     "calibration": (),
     "numerics": (LOGITS,),
     "relatives": (LOGITS, LABELS),
