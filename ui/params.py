@@ -27,7 +27,16 @@ PAGES: dict[str, tuple[Param, ...]] = {
         FloatParam("c", default=0.0, lo=-10.0, hi=10.0),
         FloatParam("s", default=1.0, lo=0.1, hi=5.0),
     ),
-    "temperature": (LOGITS, LABELS, TEMPERATURE),
+    "temperature": (
+        LOGITS,
+        LABELS,
+        TEMPERATURE,
+        IntParam("seed", default=0, lo=0, hi=2**32 - 1),  # every random draw on the page
+        IntParam("N", default=1000, lo=1, hi=100_000),  # samples in the histogram
+        IntParam("k", default=5, lo=1, hi=12),  # top-k of the next-token demo (12 candidates)
+        FloatParam("p", default=0.9, lo=0.01, hi=1.0),  # top-p of the next-token demo
+        FloatParam("tau", default=1.0, lo=0.05, hi=20.0),  # the Boltzmann policy's temperature
+    ),
     "cross_entropy": (
         LOGITS,
         LABELS,

@@ -1,0 +1,156 @@
+"""The temperature page through app.py: links reproduce views, the T slider drives the link, draws are seeded."""
+
+import numpy as np
+import pytest
+
+import softmax_core as sc
+from tests.pages.conftest import figures, open_page, texts
+from ui.i18n import LANGS
+
+
+def first_chart(at):
+    return figures(at)[0]
+
+
+def chart_titled(at, fragment):
+    return next(f for f in figures(at) if fragment in f["layout"]["title"]["text"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_page_renders_in_every_language(lang):
+    at = open_page("temperature", lang=lang)
+    assert not at.exception
+    assert len(figures(at)) >= 8
+    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+
+
+def test_a_link_with_logits_and_t_draws_their_softmax_exactly():
+    at = open_page("temperature", logits="1,2,3", T="0.5")
+    assert not at.exception
+    bars = first_chart(at)["data"]
+    assert len(bars[0]["y"]) == 3
+    np.testing.assert_array_equal(bars[0]["y"], sc.softmax(np.array([2.0, 4.0, 6.0])))
+    np.testing.assert_array_equal(bars[0]["y"], sc.softmax(np.array([1.0, 2.0, 3.0]), temperature=0.5))
+    np.testing.assert_array_equal(bars[1]["y"], sc.softmax(np.array([1.0, 2.0, 3.0])))  # the T = 1 ghost
+
+
+def test_moving_the_t_slider_updates_the_link_and_the_chart():
+    at = open_page("temperature", logits="1,2,3")
+    at.select_slider(key="temperature.T").set_value(2.0).run()
+    assert at.query_params["T"] == "2"
+    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"],
+                                  sc.softmax(np.array([1.0, 2.0, 3.0]), temperature=2.0))
+
+
+def test_an_off_grid_temperature_from_a_link_is_kept_exactly():
+    at = open_page("temperature", T="0.37")
+    assert not at.exception and not at.warning
+    assert at.select_slider(key="temperature.T").value == 0.37
+    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"],
+                                  sc.softmax(np.array([2.0, 1.0, 0.5]), temperature=0.37))
+
+
+def test_the_readouts_show_entropy_in_nats_and_bits_and_the_effective_choices():
+    at = open_page("temperature", logits="0,0,0,0")
+    body = texts(at)
+    assert "1.3863" in body and "2.0000" in body  # log 4 nats = 2 bits: uniform over four
+    assert [m.value for m in at.metric][1] == "4"
+
+
+def sample_chart(at):
+    return chart_titled(at, "draws")
+
+
+def test_sampling_with_a_fixed_seed_is_reproducible_and_in_the_link():
+    a = open_page("temperature", seed="123", N="5000", T="2")
+    b = open_page("temperature", seed="123", N="5000", T="2")
+    probs = sc.softmax(np.array([2.0, 1.0, 0.5]), temperature=2.0)
+    expected = sc.sample_counts(probs, 5000, seed=123) / 5000
+    np.testing.assert_array_equal(sample_chart(a)["data"][0]["y"], expected)
+    np.testing.assert_array_equal(sample_chart(b)["data"][0]["y"], expected)
+    assert a.query_params["seed"] == "123" and a.query_params["N"] == "5000"
+
+
+def test_changing_the_seed_changes_the_draws_and_the_link():
+    at = open_page("temperature", N="50")
+    before = sample_chart(at)["data"][0]["y"]
+    at.number_input(key="temperature.seed").set_value(7).run()
+    assert at.query_params["seed"] == "7"
+    probs = sc.softmax(np.array([2.0, 1.0, 0.5]))
+    np.testing.assert_array_equal(sample_chart(at)["data"][0]["y"], sc.sample_counts(probs, 50, seed=7) / 50)
+    assert not np.array_equal(before, sample_chart(at)["data"][0]["y"])
+
+
+@pytest.mark.parametrize(("name", "value"), [("T", "0"), ("T", "-1"), ("T", "21"), ("T", "abc"), ("T", "nan"),
+                                             ("seed", "-5"), ("seed", "1.5"), ("seed", "x"), ("N", "0"),
+                                             ("N", "1000000"), ("k", "99"), ("p", "0"), ("tau", "1e9")])
+def test_bad_values_in_the_link_warn_instead_of_breaking(name, value):
+    at = open_page("temperature", **{name: value})
+    assert not at.exception
+    assert any(name in w.value and value in w.value for w in at.warning)
+    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+
+
+def test_the_smallest_temperature_explains_what_t_to_zero_means():
+    at = open_page("temperature", T="0.05", logits="3,3,1")
+    assert not at.exception
+    assert any("0.05" in w.value for w in at.warning)
+    np.testing.assert_allclose(first_chart(at)["data"][0]["y"], [0.5, 0.5, 0.0], atol=1e-17)
+
+
+def test_typing_logits_updates_the_link_and_bad_text_is_shown_in_place():
+    at = open_page("temperature")
+    at.text_input(key="temperature.logits_text").input("1; 2; 3").run()
+    assert at.query_params["logits"] == "1,2,3"
+    at.text_input(key="temperature.logits_text").input("1, banana").run()
+    assert not at.exception
+    assert any("banana" in e.value for e in at.error)
+    assert at.query_params["logits"] == "1,2,3"
+
+
+def test_a_preset_loads_its_logits():
+    at = open_page("temperature")
+    at.selectbox(key="temperature.preset").set_value("tie").run()
+    assert at.query_params["logits"] == "2,2,1,0"
+
+
+def test_the_pipeline_charts_hold_the_core_stages():
+    at = open_page("temperature", T="2", k="3", p="0.8")
+    steps = sc.decode_steps([3.1, 2.8, 2.2, 1.9, 1.5, 1.2, 0.9, 0.6, 0.1, -0.6, -1.4, -2.5],
+                            temperature=2.0, k=3, p=0.8)
+    for fragment, values in (("÷ T", steps.scaled), ("2.", steps.probs), ("top-k", steps.top_k),
+                             ("top-p", steps.top_p)):
+        np.testing.assert_array_equal(chart_titled(at, fragment)["data"][0]["x"], values)
+
+
+def test_k_all_and_p_one_leave_the_distribution_unchanged_on_screen():
+    at = open_page("temperature", k="12", p="1")
+    np.testing.assert_array_equal(chart_titled(at, "top-p")["data"][0]["x"], chart_titled(at, "2.")["data"][0]["x"])
+
+
+def test_the_policy_run_is_seeded():
+    at = open_page("temperature", tau="0.5", seed="3")
+    run = sc.boltzmann_run([1.0, 0.7, 0.2, -0.5], temperature=0.5, steps=30, seed=3)
+    np.testing.assert_array_equal(chart_titled(at, "30")["data"][0]["y"], run.choices)
+
+
+def test_the_animation_has_frames_and_a_play_button():
+    at = open_page("temperature")
+    anim = next(f for f in figures(at) if f.get("frames"))
+    assert len(anim["frames"]) == 41
+    assert anim["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
+
+
+def test_the_page_links_to_calibration():
+    at = open_page("temperature")
+    assert any(link.proto.page.endswith("calibration") or "calibration" in link.proto.page
+               for link in at.get("page_link"))
+
+
+def test_the_quiz_reveals_only_after_an_answer():
+    at = open_page("temperature")
+    assert [b for b in at.button if b.key == "quiz.temperature.cold.button"][0].disabled
+    radio = at.radio(key="quiz.temperature.cold.choice")
+    radio.set_value(radio.options[1]).run()
+    [b for b in at.button if b.key == "quiz.temperature.cold.button"][0].click().run()
+    assert at.success
