@@ -10,6 +10,7 @@ from . import decoding as _decoding
 from . import losses as _losses
 from . import mlp as _mlp
 from . import parsing as _parsing
+from . import relatives as _relatives
 from . import sampling as _sampling
 from . import softmax as _softmax
 from . import training as _training
@@ -20,6 +21,7 @@ from .decoding import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .mlp import *  # noqa: F401,F403
 from .parsing import *  # noqa: F401,F403
+from .relatives import *  # noqa: F401,F403
 from .sampling import *  # noqa: F401,F403
 from .softmax import *  # noqa: F401,F403
 from .training import *  # noqa: F401,F403
@@ -27,4 +29,4 @@ from .uploads import *  # noqa: F401,F403
 
 __all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__, *_sampling.__all__, *_datasets.__all__, *_mlp.__all__,
            *_calibration.__all__, *_uploads.__all__, *_training.__all__,
-           *_decoding.__all__]
+           *_decoding.__all__, *_relatives.__all__]

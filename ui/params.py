@@ -52,7 +52,11 @@ PAGES: dict[str, tuple[Param, ...]] = {
         ChoiceParam("start", default="wrong", choices=("wrong", "yours")),
     ),
     "calibration": (),
-    "numerics": (LOGITS,),
+    "numerics": (
+        LOGITS,
+        FloatParam("mag", default=0.0, lo=0.0, hi=4.0),  # log10 of the factor the logits are scaled by
+        ChoiceParam("dtype", default="float32", choices=("float16", "float32", "float64")),
+    ),
     "relatives": (LOGITS, LABELS),
 }
 
