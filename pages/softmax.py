@@ -6,7 +6,7 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import softmax as charts
-from ui.components import chart, class_names, code_span, logit_error_text, page_setup, quiz, style
+from ui.components import chart, class_names, code_span, is_projector, logit_error_text, page_setup, quiz, style
 from ui.i18n import t
 
 MAX_SLIDERS = 12  # more classes than this are edited in the text box
@@ -77,7 +77,7 @@ st.session_state.setdefault(TEXT, sc.format_logits(state["logits"]))
 st.session_state.setdefault(state.key("labels_text"), ",".join(state["labels"]))
 
 # ---- inputs -------------------------------------------------------------------------------------------------
-slider_col, chart_col = st.columns([1, 2.4], gap="medium")
+slider_col, chart_col = st.columns([1, 2] if is_projector() else [1, 2.4], gap="medium")
 with slider_col:
     st.subheader(t("softmax.logits_heading"))
     st.selectbox(t("softmax.preset"), list(PRESETS), index=None, key=state.key("preset"),
@@ -92,7 +92,8 @@ with slider_col:
                       on_change=_on_slider, args=(i,))
     else:
         st.info(t("softmax.no_sliders", n=MAX_SLIDERS, r=int(SLIDER_RANGE)), icon=":material/edit_note:")
-    add, remove = st.columns(2)
+    # Side by side they truncate their labels in projector mode.
+    add, remove = (st.container(), st.container()) if is_projector() else st.columns(2)
     add.button(t("softmax.add_class"), on_click=_resize, args=(1,), disabled=k >= MAX_SLIDERS,
                icon=":material/add:", width="stretch")
     remove.button(t("softmax.remove_class"), on_click=_resize, args=(-1,), disabled=k <= 2,
@@ -113,7 +114,8 @@ winner = int(np.argmax(probs))
 table = pd.DataFrame({t("softmax.col.class"): labels, t("softmax.col.logit"): logits,
                       t("softmax.col.prob"): probs})
 with chart_col:
-    left, right = st.columns(2)
+    # On a projector the big type needs the width: the logit chart goes under the probabilities.
+    left, right = (st.container(), st.container()) if is_projector() else st.columns(2)
     with left:
         fig = charts.probability_bars(probs, labels, style=sty, title=t("softmax.prob_title"),
                                       y_title=t("softmax.prob_axis"), uniform_text=t("softmax.uniform", k=k,

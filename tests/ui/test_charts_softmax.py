@@ -28,7 +28,8 @@ def test_the_winner_is_highlighted_and_the_uniform_line_sits_at_one_over_k():
     fig = probability_bars(sc.softmax(np.array([0.0, 3.0, 1.0, 0.0])), list("ABCD"), style=STYLE)
     colours = list(fig.data[0].marker.color)
     assert colours[1] == theme.HIGHLIGHT and colours.count(theme.HIGHLIGHT) == 1
-    assert fig.layout.shapes[0].y0 == 0.25
+    line = fig.data[1]
+    assert list(line.y) == [0.25, 0.25] and line.showlegend is not False
 
 
 def test_ties_for_first_place_are_all_highlighted():

@@ -43,13 +43,19 @@ def probability_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.S
         marker={"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
         hovertemplate="%{y:.6g}<extra></extra>",
     ))
+    # The uniform level is a legend entry, not a label on the plot, so it never covers a bar's value.
     uniform = 1.0 / len(probs)
-    fig.add_hline(y=uniform, line={"dash": "dash", "width": style.line_width, "color": theme.REFERENCE},
-                  annotation={"text": uniform_text, "font": {"size": style.font_size}},
-                  annotation_position="top right")
+    fig.add_trace(go.Scatter(
+        x=[-0.5, len(heights) - 0.5], y=[uniform, uniform], mode="lines", name=uniform_text,
+        line={"dash": "dash", "width": style.line_width, "color": theme.REFERENCE}, hoverinfo="skip",
+    ))
     category_axis(fig, names)
     fig.update_yaxes(range=[0, 1.15], tickformat=".1f")
-    return layout(fig, style, title=title, y_title=y_title)
+    layout(fig, style, title=title, y_title=y_title)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0,
+                                               "yanchor": "bottom", "font": {"size": style.font_size}})
+    fig.data[0].showlegend = False
+    return fig
 
 
 def logit_bars(logits: np.ndarray, labels: Sequence[str], *, style: theme.Style, title: str = "",
