@@ -117,3 +117,12 @@ def test_the_quiz_reveals_only_after_an_answer():
 
 def test_the_misconception_box_computes_the_odds_of_a_small_lead():
     assert "1.1052" in texts(open_page("softmax"))
+
+
+def test_the_digits_preset_loads_real_logits_of_the_bundled_model():
+    at = open_page("softmax")
+    at.selectbox(key="softmax.preset").set_value("digits").run()
+    assert not at.exception
+    probs = np.asarray(prob_chart(at)["y"])
+    assert len(probs) == 10 and 0.5 < probs.max() < 0.9
+    assert figures(at)[0]["layout"]["xaxis"]["ticktext"] == list("0123456789")
