@@ -1,9 +1,499 @@
-"""Placeholder until this page's own issue lands: it renders its title and says it is coming."""
+"""Calibration: is the model as sure as it says? Reliability diagrams, ECE and calibrators on three sources."""
 
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from ui.components import page_setup
+import softmax_core as sc
+from ui.charts import calibration as charts
+from ui.components import chart, code_span, page_setup, quiz, style
 from ui.i18n import t
 
-page_setup("calibration")
-st.info(t("common.coming_soon"), icon=":material/construction:")
+MAX_EPOCHS, EVERY = 300, 5
+CHECKPOINTS = tuple(range(0, MAX_EPOCHS + 1, EVERY))
+SYNTH_N = 4000  # half fits the calibrators, half measures them
+METHODS = ("none", "temperature", "histogram", "isotonic", "platt")  # URL/catalogue keys
+CORE_NAME = {"none": "none", "temperature": "temperature scaling", "histogram": "histogram binning",
+             "isotonic": "isotonic regression", "platt": "Platt scaling"}
+TEMPS = np.geomspace(1 / 8, 8, 49)  # T grid of the NLL(T) and ECE(T) curves; its middle point is T = 1
+BIN_GRID = (5, 10, 15, 20, 30, 50)
+MAX_CELLS = 200_000  # rows x classes above which one-vs-rest fits and curves use a subset of rows
+
+
+class Data(NamedTuple):
+    key: tuple
+    cal_logits: np.ndarray
+    cal_labels: np.ndarray
+    test_logits: np.ndarray
+    test_labels: np.ndarray
+    kind: str  # "logits" or "probs"
+
+
+# ---- cached work (shared, never copied; nobody mutates the arrays) ------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _store() -> tuple[dict, threading.Lock]:
+    """Process-wide results of slow work that reports progress (st.cache_* cannot replay a progress bar)."""
+    return {}, threading.Lock()
+
+
+def _memo(key: tuple, compute, *, limit: int):
+    """``compute()`` once per key; the oldest entries of the same kind are dropped beyond ``limit``."""
+    store, lock = _store()
+    with lock:
+        if key in store:
+            return store[key]
+    value = compute()
+    with lock:
+        store[key] = value
+        same = [k for k in store if k[0] == key[0]]
+        for old in same[:-limit]:
+            store.pop(old, None)
+    return value
+
+
+def _digits_run(seed: int, *, smoothing: float = 0.0, _progress=None):
+    return _memo(("digits", seed, smoothing), lambda: _train_digits(seed, smoothing, _progress), limit=4)
+
+
+def _train_digits(seed, smoothing, _progress):
+    splits = sc.digits_splits(seed=seed)
+    result = sc.train_mlp(splits.train.images, splits.train.labels, epochs=MAX_EPOCHS, seed=seed,
+                          label_smoothing=smoothing, checkpoints=CHECKPOINTS, num_classes=10,
+                          eval_sets={"calibration": splits.calibration.images, "test": splits.test.images},
+                          progress=_progress)
+    return splits, result
+
+
+def _ensemble_run(seed: int, members: int, _progress=None):
+    return _memo(("ensemble", seed, members), lambda: _train_ensemble(seed, members, _progress), limit=2)
+
+
+def _train_ensemble(seed, members, _progress):
+    splits = sc.digits_splits(seed=seed)
+    return sc.train_ensemble(splits.train.images, splits.train.labels, seeds=tuple(range(seed, seed + members)),
+                             epochs=MAX_EPOCHS, checkpoints=CHECKPOINTS, num_classes=10,
+                             eval_sets={"test": splits.test.images}, progress=_progress)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _training_story(seed: int, n_bins: int, strategy: str):
+    splits, result = _digits_run(seed)
+    return sc.checkpoint_summary(result.eval_logits["test"], splits.test.labels, n_bins=n_bins, strategy=strategy)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _synthetic(k: int, accuracy: float, confidence: float, seed: int):
+    logits, labels = sc.synthetic_logits(SYNTH_N, k, accuracy=accuracy, confidence=confidence, seed=seed)
+    half = SYNTH_N // 2
+    return logits[:half], labels[:half], logits[half:], labels[half:]
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _read_upload(digest: str, name: str, kind: str, _data: bytes) -> sc.Predictions:
+    return sc.load_predictions(_data, filename=name, kind=kind)
+
+
+def _calibrate(key: tuple, on_test: bool, _data: Data, _progress=None):
+    """Every calibrator fitted on the calibration split (or, to show the mistake, on the test split)."""
+    return _memo(("calibrate", key, on_test), lambda: _fit_calibrators(on_test, _data, _progress), limit=8)
+
+
+def _fit_calibrators(on_test, _data, _progress):
+    fit_z, fit_y = (_data.test_logits, _data.test_labels) if on_test else (_data.cal_logits, _data.cal_labels)
+    k = fit_z.shape[1]
+    sub = sc.row_subsample(len(fit_y), k, max_cells=MAX_CELLS)
+    out = {}
+    for i, m in enumerate(METHODS):
+        if _progress:
+            _progress(i / len(METHODS))
+        z, y = (fit_z, fit_y) if m in ("none", "temperature") else (fit_z[sub], fit_y[sub])
+        out[m] = sc.calibrate_all(z, y, _data.test_logits, names=[CORE_NAME[m]])[CORE_NAME[m]]
+    if _progress:
+        _progress(1.0)
+    return out, len(sub) < len(fit_y)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _temperature_curves(key: tuple, n_bins: int, strategy: str, _data: Data):
+    rows = {}
+    for split, z, y in (("cal", _data.cal_logits, _data.cal_labels), ("test", _data.test_logits, _data.test_labels)):
+        sub = sc.row_subsample(len(y), z.shape[1], max_cells=MAX_CELLS)
+        rows[split] = (sc.nll_curve(z[sub], y[sub], TEMPS),
+                       sc.ece_curve(z[sub], y[sub], TEMPS, n_bins=n_bins, strategy=strategy))
+    return rows
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def upload_error_text(err: sc.UploadError) -> str:
+    """A translated sentence for an upload the core refused, with its row, column and limits."""
+    details = {k: (code_span(v) if isinstance(v, str) else v) for k, v in err.details.items()}
+    for name in ("rows", "max_rows", "n_classes", "max_classes"):
+        if isinstance(details.get(name), int):
+            details[name] = f"{details[name]:,}"
+    return t(f"calibration.upload_errors.{err.code}", **details)
+
+
+def fmt(x: float) -> str:
+    return "∞" if np.isinf(x) else f"{x:.4f}"
+
+
+state = page_setup("calibration")
+sty = style()
+K_ = state.key
+
+# ---- the data -------------------------------------------------------------------------------------------------
+st.radio(t("calibration.source"), ("digits", "synthetic", "upload"), key=K_("source"), horizontal=True,
+         format_func=lambda s: t(f"calibration.sources.{s}"))
+source = state["source"]
+data: Data | None = None
+digits = None
+idx = 0
+
+if source == "digits":
+    c1, c2 = st.columns([3, 1])
+    c1.slider(t("calibration.epochs"), EVERY, MAX_EPOCHS, step=EVERY, key=K_("epochs"),
+              help=t("calibration.epochs_help"))
+    c2.number_input(t("calibration.seed"), 0, 99, step=1, key=K_("seed"))
+    seed, epochs = int(state["seed"]), int(state["epochs"])
+    bar = st.empty()
+    progress = bar.progress(0.0, text=t("calibration.training", epochs=MAX_EPOCHS))
+    splits, result = _digits_run(seed, _progress=lambda f: progress.progress(f, text=t(
+        "calibration.training", epochs=MAX_EPOCHS)))
+    bar.empty()
+    idx = CHECKPOINTS.index(epochs - epochs % EVERY)
+    digits = (splits, result)
+    st.caption(t("calibration.split", train=len(splits.train.labels), cal=len(splits.calibration.labels),
+                 test=len(splits.test.labels)))
+    data = Data(("digits", seed, epochs), result.eval_logits["calibration"][idx], splits.calibration.labels,
+                result.eval_logits["test"][idx], splits.test.labels, "logits")
+elif source == "synthetic":
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 0.7])
+    c1.slider(t("calibration.K"), 2, 100, key=K_("K"))
+    c2.slider(t("calibration.accuracy"), 0.05, 0.99, step=0.01, key=K_("accuracy"))
+    c3.slider(t("calibration.confidence"), 0.2, 5.0, step=0.1, key=K_("confidence"),
+              help=t("calibration.confidence_help"))
+    c4.number_input(t("calibration.seed"), 0, 99, step=1, key=K_("seed"))
+    k, acc, conf, seed = int(state["K"]), float(state["accuracy"]), float(state["confidence"]), int(state["seed"])
+    floor = 1.0 / k
+    if acc <= floor + 0.005:
+        st.warning(t("calibration.accuracy_too_low", k=k, floor=f"{floor:.3f}", used=f"{floor + 0.01:.3f}"),
+                   icon=":material/warning:")
+        acc = round(floor + 0.01, 4)
+    zc, yc, zt, yt = _synthetic(k, acc, conf, seed)
+    st.caption(t("calibration.synthetic_split", n=SYNTH_N, half=SYNTH_N // 2))
+    data = Data(("synthetic", k, acc, conf, seed), zc, yc, zt, yt, "logits")
+else:
+    st.info(t("calibration.upload_not_in_url"), icon=":material/link_off:")
+    limit = st.get_option("server.maxUploadSize")
+    st.markdown(t("calibration.upload_format", limit=limit))
+    c1, c2 = st.columns(2)
+    c1.radio(t("calibration.kind"), ("auto", "logits", "probs"), key=K_("kind"), horizontal=True,
+             format_func=lambda s: t(f"calibration.kinds.{s}"))
+    c2.radio(t("calibration.fit_data"), ("split", "file"), key=K_("fit_data"), horizontal=True,
+             format_func=lambda s: t(f"calibration.fit_datas.{s}"))
+    main = st.file_uploader(t("calibration.upload"), type=["csv", "txt", "npz"], key="calibration.upload")
+    second = None
+    if state["fit_data"] == "file":
+        second = st.file_uploader(t("calibration.upload_second"), type=["csv", "txt", "npz"],
+                                  key="calibration.upload_second")
+    else:
+        st.slider(t("calibration.cal_frac"), 0.1, 0.9, step=0.05, key=K_("cal_frac"))
+    preds, errors = {}, []
+    for role, file in (("test", main), ("cal", second)):
+        if file is None:
+            continue
+        raw = file.getvalue()
+        try:
+            with st.spinner(t("calibration.reading", name=code_span(file.name)), show_time=True):
+                preds[role] = _read_upload(_digest(raw), file.name, state["kind"], raw)
+        except sc.UploadError as err:
+            errors.append(t("calibration.upload_failed", name=code_span(file.name), reason=upload_error_text(err)))
+    for message in errors:
+        st.error(message, icon=":material/error:")
+    if "test" in preds and not errors:
+        p = preds["test"]
+        logits = p.logits if p.logits is not None else sc.logits_from_probs(p.probs)
+        if state["fit_data"] == "split":
+            cal, test = sc.split_rows(p.labels, fraction=float(state["cal_frac"]), seed=0)
+            if len(cal) == 0 or len(test) == 0:
+                st.error(t("calibration.too_few_rows"), icon=":material/error:")
+            else:
+                data = Data(("upload", _digest(main.getvalue()), state["kind"], float(state["cal_frac"])),
+                            logits[cal], p.labels[cal], logits[test], p.labels[test], p.kind)
+        elif "cal" in preds:
+            q = preds["cal"]
+            qz = q.logits if q.logits is not None else sc.logits_from_probs(q.probs)
+            if qz.shape[1] != logits.shape[1]:
+                st.error(t("calibration.class_mismatch", a=logits.shape[1], b=qz.shape[1]), icon=":material/error:")
+            else:
+                data = Data(("upload2", _digest(main.getvalue()), _digest(second.getvalue()), state["kind"]),
+                            qz, q.labels, logits, p.labels, p.kind)
+        else:
+            st.info(t("calibration.need_second"), icon=":material/upload_file:")
+        if data is not None:
+            st.success(t("calibration.upload_ok", n=f"{len(p.labels):,}", k=logits.shape[1],
+                         kind=t(f"calibration.kinds.{p.kind}"), cal=f"{len(data.cal_labels):,}",
+                         test=f"{len(data.test_labels):,}"), icon=":material/check_circle:")
+            if p.kind == "probs":
+                st.caption(t("calibration.probs_as_logits"))
+    elif not preds and not errors:
+        st.caption(t("calibration.upload_waiting"))
+
+
+# ---- the analysis ---------------------------------------------------------------------------------------------
+def reliability_pair(probs, labels, *, title: str, key: str, view: str, cls: int, n_bins: int, strategy: str):
+    """A reliability diagram and, beside it, the confidence histogram of the same bins."""
+    if view == "class":
+        bins = sc.reliability_bins_one_vs_rest(probs, labels, class_index=cls, n_bins=n_bins, strategy=strategy)
+        y_title, x_title = t("calibration.axis_positives", cls=cls), t("calibration.axis_prob_class", cls=cls)
+    else:
+        bins = sc.reliability_bins(probs, labels, n_bins=n_bins, strategy=strategy)
+        y_title, x_title = t("calibration.axis_accuracy"), t("calibration.axis_confidence")
+    filled = bins.counts > 0
+    table = pd.DataFrame({t("calibration.col.lo"): bins.edges[:-1], t("calibration.col.hi"): bins.edges[1:],
+                          t("calibration.col.count"): bins.counts, t("calibration.col.conf"): bins.confidence,
+                          t("calibration.col.acc"): bins.accuracy, t("calibration.col.gap"): bins.gap})
+    left, right = st.columns([1.4, 1])
+    with left:
+        fig = charts.reliability_diagram(bins, style=sty, title=title, x_title=x_title, y_title=y_title,
+                                         gap_label=t("calibration.gap"), empty_label=t("calibration.empty"),
+                                         ideal_label=t("calibration.ideal"))
+        chart(fig, summary=t("calibration.reliability_summary", ece=f"{bins.ece:.4f}", mce=f"{bins.mce:.4f}",
+                             filled=int(filled.sum()), bins=len(bins.counts), axis=y_title), table=table,
+              key=f"{key}_rel")
+    with right:
+        conf_mean = float(np.sum(bins.confidence[filled] * bins.counts[filled]) / bins.counts.sum())
+        acc_mean = float(np.sum(bins.accuracy[filled] * bins.counts[filled]) / bins.counts.sum())
+        fig = charts.confidence_histogram(bins, style=sty, accuracy=acc_mean, mean_confidence=conf_mean,
+                                          title=t("calibration.hist_title"), x_title=x_title,
+                                          y_title=t("calibration.axis_share"),
+                                          accuracy_label=t("calibration.hist_acc") if view == "top"
+                                          else t("calibration.hist_pos"),
+                                          confidence_label=t("calibration.hist_conf"))
+        chart(fig, summary=t("calibration.hist_summary", conf=f"{conf_mean:.3f}", acc=f"{acc_mean:.3f}"),
+              key=f"{key}_hist")
+    return bins
+
+
+def metrics_rows(named_probs, labels, n_bins, strategy):
+    return {name: sc.calibration_metrics(p, labels, n_bins=n_bins, strategy=strategy)
+            for name, p in named_probs.items()}
+
+
+def metrics_frame(rows: dict) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("calibration.col.method"): list(rows),
+        t("calibration.col.accuracy"): [m.accuracy for m in rows.values()],
+        "ECE": [m.ece for m in rows.values()], "MCE": [m.mce for m in rows.values()],
+        "Brier": [m.brier for m in rows.values()], "NLL": [m.nll for m in rows.values()],
+    })
+
+
+def analysis(data: Data) -> None:
+    k = data.cal_logits.shape[1]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.slider(t("calibration.n_bins"), 2, 50, key=K_("n_bins"))
+    c2.radio(t("calibration.strategy"), ("uniform", "quantile"), key=K_("strategy"),
+             format_func=lambda s: t(f"calibration.strategies.{s}"))
+    c3.radio(t("calibration.view"), ("top", "class"), key=K_("view"),
+             format_func=lambda s: t(f"calibration.views.{s}"))
+    view = state["view"]
+    if int(state["cls"]) >= k:
+        st.warning(t("calibration.cls_too_big", cls=int(state["cls"]), k=k), icon=":material/warning:")
+        state["cls"] = 0
+    if view == "class":
+        c4.number_input(t("calibration.cls"), 0, k - 1, step=1, key=K_("cls"))
+    cls = int(state["cls"])
+    n_bins, strategy = int(state["n_bins"]), state["strategy"]
+
+    bar = st.empty()
+    progress = bar.progress(0.0, text=t("calibration.fitting"))
+    fitted, subsampled = _calibrate(data.key, bool(state["fit_on_test"]), data,
+                                    _progress=lambda f: progress.progress(f, text=t("calibration.fitting")))
+    bar.empty()
+    if subsampled:
+        st.caption(t("calibration.subsampled", cells=f"{MAX_CELLS:,}"))
+    labels = data.test_labels
+    probs = {m: fitted[m][1] for m in METHODS}
+    t_star = fitted["temperature"][0].temperature_
+    rows = metrics_rows({t(f"calibration.methods.{m}"): probs[m] for m in METHODS}, labels, n_bins, strategy)
+
+    # before and after
+    st.header(t("calibration.diagram_heading"))
+    st.markdown(t("calibration.diagram_intro"))
+    if view == "class":
+        st.info(t("calibration.class_view_note", cls=cls), icon=":material/info:")
+    reliability_pair(probs["none"], labels, title=t("calibration.before_title"), key="before", view=view, cls=cls,
+                     n_bins=n_bins, strategy=strategy)
+    st.radio(t("calibration.calibrator"), METHODS[1:], key=K_("calibrator"), horizontal=True,
+             format_func=lambda m: t(f"calibration.methods.{m}"))
+    chosen = state["calibrator"]
+    reliability_pair(probs[chosen], labels, title=t("calibration.after_title",
+                     method=t(f"calibration.methods.{chosen}")), key="after", view=view, cls=cls, n_bins=n_bins,
+                     strategy=strategy)
+
+    # metrics side by side
+    st.header(t("calibration.metrics_heading"))
+    st.markdown(t("calibration.metrics_intro"))
+    frame = metrics_frame(rows)
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in frame.columns[1:]})
+    names = list(rows)
+    eces = [m.ece for m in rows.values()]
+    fig = charts.metric_bars(names, eces, style=sty, title=t("calibration.ece_bars_title"), y_title="ECE",
+                             highlight=METHODS.index(chosen))
+    best = names[int(np.argmin(eces))]
+    chart(fig, summary=t("calibration.ece_bars_summary", best=best, ece=fmt(min(eces)), before=fmt(eces[0])),
+          key="ece_bars")
+    if any(np.isinf(m.nll) for m in rows.values()):
+        inf = ", ".join(n for n, m in rows.items() if np.isinf(m.nll))
+        st.warning(t("calibration.infinite_nll", methods=inf), icon=":material/all_inclusive:")
+    if rows[names[-1]].ece > rows[names[0]].ece:
+        st.info(t("calibration.platt_worse"), icon=":material/info:")
+    if state["fit_on_test"]:
+        st.error(t("calibration.fit_on_test_on"), icon=":material/report:")
+
+    # binning sensitivity
+    st.header(t("calibration.binning_heading"))
+    grid = sc.ece_by_binning(probs["none"], labels, BIN_GRID)
+    grid_after = sc.ece_by_binning(probs[chosen], labels, BIN_GRID)
+    series = [(t("calibration.series_before", s=t("calibration.strategies.uniform")), grid[0]),
+              (t("calibration.series_before", s=t("calibration.strategies.quantile")), grid[1]),
+              (t("calibration.series_after", s=t("calibration.strategies.uniform")), grid_after[0]),
+              (t("calibration.series_after", s=t("calibration.strategies.quantile")), grid_after[1])]
+    fig = charts.lines(BIN_GRID, series, style=sty, title=t("calibration.binning_title"),
+                       x_title=t("calibration.n_bins"), y_title="ECE",
+                       markers=[(n_bins, t("calibration.your_bins", n=n_bins))], label_points=True)
+    table = pd.DataFrame({t("calibration.n_bins"): BIN_GRID, **{name: vals for name, vals in series}})
+    chart(fig, summary=t("calibration.binning_summary", lo=f"{grid.min():.4f}", hi=f"{grid.max():.4f}"),
+          table=table, key="binning")
+
+    # temperature scaling
+    st.header(t("calibration.ts_heading"))
+    curves = _temperature_curves(data.key, n_bins, strategy, data)
+    st.slider(t("calibration.T"), 0.1, 10.0, step=0.05, key=K_("T"), help=t("calibration.T_help"))
+    manual = float(state["T"])
+    manual_probs = sc.softmax(data.test_logits, temperature=manual, axis=-1)
+    m_manual = sc.calibration_metrics(manual_probs, labels, n_bins=n_bins, strategy=strategy)
+    m_star = rows[t("calibration.methods.temperature")]
+    marks = [(t_star, t("calibration.t_star", T=f"{t_star:.3f}")), (manual, t("calibration.t_yours", T=f"{manual:g}"))]
+    left, right = st.columns(2)
+    with left:
+        fig = charts.lines(TEMPS, [(t("calibration.split_cal"), curves["cal"][0]),
+                                   (t("calibration.split_test"), curves["test"][0])], style=sty,
+                           title=t("calibration.nll_title"), x_title="T", y_title="NLL", markers=marks, log_x=True)
+        chart(fig, summary=t("calibration.nll_summary", T=f"{t_star:.3f}"), key="nll_curve",
+              table=pd.DataFrame({"T": TEMPS, t("calibration.split_cal"): curves["cal"][0],
+                                  t("calibration.split_test"): curves["test"][0]}))
+    with right:
+        fig = charts.lines(TEMPS, [(t("calibration.split_cal"), curves["cal"][1]),
+                                   (t("calibration.split_test"), curves["test"][1])], style=sty,
+                           title=t("calibration.ece_title"), x_title="T", y_title="ECE", markers=marks, log_x=True)
+        chart(fig, summary=t("calibration.ece_curve_summary", T=f"{TEMPS[int(np.argmin(curves['cal'][1]))]:.3f}"),
+              key="ece_curve", table=pd.DataFrame({"T": TEMPS, t("calibration.split_cal"): curves["cal"][1],
+                                                   t("calibration.split_test"): curves["test"][1]}))
+    beat = m_manual.ece < m_star.ece
+    st.markdown(t("calibration.manual_result", T=f"{manual:g}", ece=fmt(m_manual.ece), nll=fmt(m_manual.nll),
+                  ece_star=fmt(m_star.ece), nll_star=fmt(m_star.nll), acc=f"{m_manual.accuracy:.4f}",
+                  acc0=f"{rows[names[0]].accuracy:.4f}",
+                  verdict=t("calibration.beat" if beat else "calibration.not_beat")))
+    st.info(t("calibration.argmax_kept"), icon=":material/lock:")
+    st.info(t("calibration.why_nll"), icon=":material/lightbulb:")
+
+    # what goes wrong
+    st.header(t("calibration.wrong_heading"))
+    st.toggle(t("calibration.fit_on_test"), key=K_("fit_on_test"), help=t("calibration.fit_on_test_help"))
+    st.toggle(t("calibration.shift"), key=K_("shift"))
+    if state["shift"]:
+        if digits is None:
+            st.info(t("calibration.shift_digits_only"), icon=":material/image_not_supported:")
+        else:
+            st.slider(t("calibration.noise"), 0.05, 1.0, step=0.05, key=K_("noise"))
+            splits, result = digits
+            noisy = sc.add_noise(splits.test.images, sigma=float(state["noise"]), seed=int(state["seed"]))
+            z_shift = sc.mlp_logits(result.snapshots[idx], noisy)
+            t_shift = sc.fit_temperature(z_shift, labels)
+            shifted = {t("calibration.shift_rows.clean_none"): probs["none"],
+                       t("calibration.shift_rows.clean_ts"): probs["temperature"],
+                       t("calibration.shift_rows.shift_none"): sc.softmax(z_shift, axis=-1),
+                       t("calibration.shift_rows.shift_ts", T=f"{t_star:.2f}"):
+                           sc.softmax(z_shift, temperature=t_star, axis=-1),
+                       t("calibration.shift_rows.shift_oracle", T=f"{t_shift:.2f}"):
+                           sc.softmax(z_shift, temperature=t_shift, axis=-1)}
+            srows = metrics_rows(shifted, labels, n_bins, strategy)
+            sframe = metrics_frame(srows)
+            st.dataframe(sframe, hide_index=True, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format="%.4f") for c in sframe.columns[1:]})
+            vals = list(srows.values())
+            st.markdown(t("calibration.shift_explain", T=f"{t_star:.2f}", T2=f"{t_shift:.2f}",
+                          ece_clean=fmt(vals[1].ece), ece_shift=fmt(vals[3].ece), acc=f"{vals[2].accuracy:.3f}"))
+            reliability_pair(shifted[list(shifted)[3]], labels, title=t("calibration.shift_title", T=f"{t_star:.2f}"),
+                             key="shift", view=view, cls=cls, n_bins=n_bins, strategy=strategy)
+
+    # remedies at training time
+    st.header(t("calibration.remedies_heading"))
+    st.markdown(t("calibration.remedies_intro"))
+    if digits is None:
+        st.info(t("calibration.remedies_digits_only"), icon=":material/model_training:")
+    else:
+        st.toggle(t("calibration.remedies_toggle", members=int(state["members"])), key=K_("remedies"))
+        if state["remedies"]:
+            c1, c2 = st.columns(2)
+            c1.slider(t("calibration.smoothing"), 0.01, 0.5, step=0.01, key=K_("smoothing"))
+            c2.slider(t("calibration.members"), 2, 5, key=K_("members"))
+            seed = int(state["seed"])
+            bar = st.empty()
+            progress = bar.progress(0.0, text=t("calibration.training_remedies"))
+            _, smooth = _digits_run(seed, smoothing=float(state["smoothing"]),
+                                    _progress=lambda f: progress.progress(f / 3, text=t("calibration.training_remedies")))
+            members = _ensemble_run(seed, int(state["members"]), _progress=lambda f: progress.progress(
+                1 / 3 + 2 * f / 3, text=t("calibration.training_remedies")))
+            bar.empty()
+            remedy = {t("calibration.methods.none"): probs["none"] if not state["fit_on_test"] else
+                      sc.softmax(data.test_logits, axis=-1),
+                      t("calibration.remedy_smoothing", eps=f"{float(state['smoothing']):g}"):
+                          sc.softmax(smooth.eval_logits["test"][idx], axis=-1),
+                      t("calibration.remedy_ensemble", n=len(members)):
+                          sc.ensemble_probs([m.eval_logits["test"][idx] for m in members])}
+            rrows = metrics_rows(remedy, labels, n_bins, strategy)
+            rframe = metrics_frame(rrows)
+            st.dataframe(rframe, hide_index=True, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format="%.4f") for c in rframe.columns[1:]})
+            for i, (name, p) in enumerate(list(remedy.items())[1:]):
+                reliability_pair(p, labels, title=name, key=f"remedy{i}", view=view, cls=cls, n_bins=n_bins,
+                                 strategy=strategy)
+            st.caption(t("calibration.remedies_note"))
+
+    # predict, then reveal
+    quiz("calibration.ts_accuracy", question=t("calibration.quiz.question"),
+         options=[t("calibration.quiz.a"), t("calibration.quiz.b"), t("calibration.quiz.c")], answer=2,
+         explanation=t("calibration.quiz.explanation", T=f"{t_star:.3f}", acc=f"{rows[names[0]].accuracy:.4f}",
+                       acc_ts=f"{m_star.accuracy:.4f}"))
+
+
+if source == "digits" and digits is not None:
+    splits, result = digits
+    st.subheader(t("calibration.story_heading"))
+    story = _training_story(int(state["seed"]), int(state["n_bins"]), state["strategy"])
+    fig = charts.lines(CHECKPOINTS, [(t("calibration.story_acc"), story.accuracy),
+                                     (t("calibration.story_conf"), story.confidence),
+                                     (t("calibration.story_ece"), story.ece)], style=sty,
+                       title=t("calibration.story_title"), x_title=t("calibration.epochs"),
+                       markers=[(CHECKPOINTS[idx], t("calibration.story_now", epochs=CHECKPOINTS[idx]))])
+    chart(fig, summary=t("calibration.story_summary", epochs=CHECKPOINTS[idx], acc=f"{story.accuracy[idx]:.3f}",
+                         conf=f"{story.confidence[idx]:.3f}", ece=f"{story.ece[idx]:.4f}"),
+          table=pd.DataFrame({t("calibration.epochs"): CHECKPOINTS, t("calibration.story_acc"): story.accuracy,
+                              t("calibration.story_conf"): story.confidence, t("calibration.story_ece"): story.ece}),
+          key="story")
+
+if data is not None:
+    analysis(data)

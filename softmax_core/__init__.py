@@ -5,6 +5,7 @@ Each submodule declares ``__all__``; this package re-exports them all, so adding
 lines: one ``from .x import *`` and one ``*x.__all__`` in the list below.
 """
 from . import calibration as _calibration
+from . import calibration_study as _calibration_study
 from . import datasets as _datasets
 from . import decoding as _decoding
 from . import losses as _losses
@@ -16,6 +17,7 @@ from . import softmax as _softmax
 from . import training as _training
 from . import uploads as _uploads
 from .calibration import *  # noqa: F401,F403
+from .calibration_study import *  # noqa: F401,F403
 from .datasets import *  # noqa: F401,F403
 from .decoding import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
@@ -29,4 +31,4 @@ from .uploads import *  # noqa: F401,F403
 
 __all__ = [*_softmax.__all__, *_losses.__all__, *_parsing.__all__, *_sampling.__all__, *_datasets.__all__, *_mlp.__all__,
            *_calibration.__all__, *_uploads.__all__, *_training.__all__,
-           *_decoding.__all__, *_relatives.__all__]
+           *_decoding.__all__, *_relatives.__all__, *_calibration_study.__all__]

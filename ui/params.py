@@ -51,7 +51,29 @@ PAGES: dict[str, tuple[Param, ...]] = {
         IntParam("step", default=0, lo=0, hi=200),
         ChoiceParam("start", default="wrong", choices=("wrong", "yours")),
     ),
-    "calibration": (),
+    "calibration": (
+        ChoiceParam("source", default="digits", choices=("digits", "synthetic", "upload")),
+        IntParam("epochs", default=300, lo=5, hi=300),  # digits: the checkpoint shown (every 5 epochs)
+        IntParam("seed", default=1, lo=0, hi=99),  # digits and synthetic: split, weights and draws
+        IntParam("K", default=10, lo=2, hi=100),  # synthetic: classes
+        FloatParam("accuracy", default=0.8, lo=0.05, hi=0.99),  # synthetic; must also be > 1/K
+        FloatParam("confidence", default=2.0, lo=0.2, hi=5.0),  # synthetic: logit multiplier
+        ChoiceParam("kind", default="auto", choices=("auto", "logits", "probs")),  # upload
+        FloatParam("cal_frac", default=0.5, lo=0.1, hi=0.9),  # upload: share used to fit calibrators
+        ChoiceParam("fit_data", default="split", choices=("split", "file")),  # upload: split or second file
+        IntParam("n_bins", default=15, lo=2, hi=50),
+        ChoiceParam("strategy", default="uniform", choices=("uniform", "quantile")),
+        ChoiceParam("view", default="top", choices=("top", "class")),
+        IntParam("cls", default=0, lo=0, hi=999),  # one-vs-rest class; must also be < K
+        ChoiceParam("calibrator", default="temperature", choices=("temperature", "histogram", "isotonic", "platt")),
+        FloatParam("T", default=1.0, lo=0.1, hi=10.0),  # the manual temperature
+        BoolParam("fit_on_test", default=False),
+        BoolParam("shift", default=False),
+        FloatParam("noise", default=0.3, lo=0.05, hi=1.0),
+        BoolParam("remedies", default=False),
+        FloatParam("smoothing", default=0.1, lo=0.01, hi=0.5),
+        IntParam("members", default=4, lo=2, hi=5),
+    ),
     "numerics": (
         LOGITS,
         FloatParam("mag", default=0.0, lo=0.0, hi=4.0),  # log10 of the factor the logits are scaled by

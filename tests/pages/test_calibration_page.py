@@ -1,0 +1,225 @@
+"""The calibration page through app.py: three sources, four languages, the core's numbers, honest errors."""
+
+import io
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import softmax_core as sc
+from tests.pages.conftest import figures, open_page, texts
+from ui.i18n import LANGS, translate
+
+REFDATA = Path(__file__).resolve().parents[2].parent / "shared" / "refdata" / "densenet40_cifar10_logits.npz"
+GOOD_CSV = b"label,cat,dog,bird\n" + b"".join(
+    f"{i % 3},{(i * 7) % 5 - 2.0},{(i * 3) % 4 - 1.0},{(i * 5) % 7 - 3.0}\n".encode() for i in range(60))
+
+
+def npz_bytes(**arrays):
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def upload(at, data, name="preds.csv", key="calibration.upload"):
+    at.file_uploader(key=key).set_value((name, data, "application/octet-stream"))
+    return at.run()
+
+
+def metrics_table(at, lang="en"):
+    """The before/after table: the first dataframe whose first column is the method."""
+    method = translate(lang, "calibration.col.method")
+    return next(d.value for d in at.dataframe if d.value.columns[0] == method)
+
+
+def row(frame: pd.DataFrame, method: str, lang="en"):
+    return frame.set_index(frame.columns[0]).loc[translate(lang, f"calibration.methods.{method}")]
+
+
+@pytest.fixture(scope="module")
+def default_model():
+    """The default digits model, rebuilt from the core alone (seed 1, 300 epochs)."""
+    splits = sc.digits_splits(seed=1)
+    result = sc.train_mlp(splits.train.images, splits.train.labels, epochs=300, seed=1, num_classes=10,
+                          checkpoints=tuple(range(0, 301, 5)),
+                          eval_sets={"calibration": splits.calibration.images, "test": splits.test.images})
+    return splits, result
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("source", ["digits", "synthetic", "upload"])
+def test_renders_in_every_language_with_each_source(lang, source):
+    at = open_page("calibration", lang=lang, source=source)
+    if source == "upload":
+        assert not figures(at)  # nothing to show before a file
+        at = upload(at, GOOD_CSV)
+    assert not at.exception
+    assert len(figures(at)) >= 7
+    assert translate(lang, "calibration.title") in [t.value for t in at.title]
+    assert metrics_table(at, lang).shape == (5, 6)
+
+
+def test_the_metrics_shown_equal_the_cores(default_model):
+    splits, result = default_model
+    at = open_page("calibration")
+    assert not at.exception
+    frame = metrics_table(at)
+    i = result.checkpoints.index(300)
+    fitted = sc.calibrate_all(result.eval_logits["calibration"][i], splits.calibration.labels,
+                              result.eval_logits["test"][i])
+    for key, core in [("none", "none"), ("temperature", "temperature scaling"), ("histogram", "histogram binning"),
+                      ("isotonic", "isotonic regression"), ("platt", "Platt scaling")]:
+        expected = sc.calibration_metrics(fitted[core][1], splits.test.labels, n_bins=15)
+        shown = row(frame, key)
+        np.testing.assert_allclose(shown.iloc[:5].to_numpy(dtype=float), np.array(expected, dtype=float),
+                                   rtol=1e-12, err_msg=key)
+
+
+def test_temperature_scaling_reduces_ece_on_the_default_model(default_model):
+    at = open_page("calibration")
+    frame = metrics_table(at)
+    before, after = row(frame, "none"), row(frame, "temperature")
+    assert after["ECE"] < before["ECE"] - 0.005
+    assert after["NLL"] < before["NLL"]
+    assert after[frame.columns[1]] == before[frame.columns[1]]  # accuracy: argmax kept
+
+
+def test_the_epochs_slider_picks_a_checkpoint_without_retraining(default_model):
+    splits, result = default_model
+    at = open_page("calibration", epochs="30")
+    story = next(f for f in figures(at) if len(f["data"]) == 3 and f["data"][0]["mode"] == "lines+text")
+    np.testing.assert_allclose(story["data"][2]["y"],
+                               sc.checkpoint_summary(result.eval_logits["test"], splits.test.labels).ece)
+    before = row(metrics_table(at), "none")
+    probs = sc.softmax(result.eval_logits["test"][6], axis=-1)
+    assert before["ECE"] == pytest.approx(sc.expected_calibration_error(probs, splits.test.labels), rel=1e-12)
+
+
+def test_binning_controls_change_the_ece_shown():
+    at = open_page("calibration", n_bins="15")
+    first = row(metrics_table(at), "none")["ECE"]
+    at.slider(key="calibration.n_bins").set_value(5).run()
+    at.radio(key="calibration.strategy").set_value("quantile").run()
+    assert at.query_params["strategy"] == "quantile" and at.query_params["n_bins"] == "5"
+    assert row(metrics_table(at), "none")["ECE"] != first
+
+
+def test_one_vs_rest_view_says_its_y_axis_is_the_fraction_of_positives():
+    at = open_page("calibration", view="class", cls="3")
+    assert not at.exception
+    rel = figures(at)[1]
+    assert "3" in rel["layout"]["yaxis"]["title"]["text"]
+    assert "fraction of positives" in texts(at)
+
+
+def test_synthetic_overconfidence_is_repaired_by_temperature():
+    at = open_page("calibration", source="synthetic", K="5", accuracy="0.7", confidence="3")
+    frame = metrics_table(at)
+    assert row(frame, "temperature")["ECE"] < row(frame, "none")["ECE"] / 2
+    zc, yc = sc.synthetic_logits(4000, 5, accuracy=0.7, confidence=3.0, seed=1)
+    fitted = sc.fit_temperature(zc[:2000], yc[:2000])
+    assert fitted == pytest.approx(3.0, rel=0.15)
+    assert f"{fitted:.3f}" in texts(at)
+
+
+def test_an_impossible_accuracy_warns_and_uses_the_floor():
+    at = open_page("calibration", source="synthetic", K="10", accuracy="0.05")
+    assert not at.exception
+    assert any("0.110" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(("name", "data", "needle"), [
+    ("wrong.csv", b"truth,a,b\n0,1,2\n", "label"),
+    ("nan.csv", b"label,a,b\n0,1,2\n1,nan,2\n", "NaN"),
+    ("range.csv", b"label,a,b\n0,1,2\n5,1,2\n", "out of range"),
+    ("ragged.csv", b"label,a,b\n0,1\n", "cells"),
+    ("empty.csv", b"", "empty"),
+    ("blank.csv", b"\n\n", "empty"),
+    ("pickle.npz", npz_bytes(logits=np.array([[1, 2], [3, 4]], dtype=object), labels=np.array([0, 1])), "pickle"),
+    ("sums.csv", b"label,a,b\n0,0.5,0.6\n", "sum"),
+    ("bad.npz", b"not a zip at all", "damaged"),
+])
+def test_bad_uploads_say_what_was_wrong_without_a_traceback(name, data, needle):
+    at = open_page("calibration", source="upload", kind="probs" if name == "sums.csv" else "auto")
+    at = upload(at, data, name)
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert needle in errors, errors
+    assert "Traceback" not in errors and not figures(at)
+
+
+def test_a_pickle_file_is_refused_by_the_uploader_and_by_the_core():
+    # The uploader accepts only .csv/.txt/.npz (the browser refuses a .pkl); the core refuses it too.
+    at = open_page("calibration", source="upload")
+    assert at.file_uploader(key="calibration.upload").allowed_type == [".csv", ".txt", ".npz"]
+    with pytest.raises(sc.UploadError) as err:
+        sc.load_predictions(pickle.dumps({"x": 1}), filename="model.pkl")
+    assert err.value.code == "unsupported_file_type"
+
+
+def test_a_split_of_the_upload_fits_the_calibrators():
+    at = upload(open_page("calibration", source="upload", cal_frac="0.5"), GOOD_CSV)
+    assert not at.exception
+    assert any("30" in s.value for s in at.success)
+    preds = sc.load_predictions(GOOD_CSV, filename="p.csv")
+    cal, test = sc.split_rows(preds.labels, fraction=0.5, seed=0)
+    expected = sc.calibration_metrics(preds.probs[test], preds.labels[test])
+    np.testing.assert_allclose(row(metrics_table(at), "none").iloc[:5].to_numpy(float), np.array(expected),
+                               rtol=1e-12)
+
+
+def test_the_upload_is_not_in_the_link_but_the_settings_are():
+    at = upload(open_page("calibration", source="upload"), GOOD_CSV)
+    at.slider(key="calibration.n_bins").set_value(10).run()
+    assert dict(at.query_params) == {"lang": "en", "source": "upload", "n_bins": "10"} or \
+        at.query_params["n_bins"] == "10"
+    assert "cannot be put in a link" in texts(at)
+
+
+@pytest.mark.skipif(not REFDATA.exists(), reason="reference logits not found")
+def test_real_densenet_logits_uploaded_as_two_files():
+    with np.load(REFDATA, allow_pickle=False) as d:
+        ref = {k: d[k] for k in d.files}
+    at = open_page("calibration", source="upload", fit_data="file")
+    at = upload(at, npz_bytes(logits=ref["test_logits"], labels=ref["test_labels"]), "test.npz")
+    at = upload(at, npz_bytes(logits=ref["val_logits"], labels=ref["val_labels"]), "val.npz",
+                key="calibration.upload_second")
+    assert not at.exception
+    frame = metrics_table(at)
+    t_star = sc.fit_temperature(ref["val_logits"], ref["val_labels"])
+    expected = sc.calibration_metrics(sc.softmax(ref["test_logits"].astype(float), temperature=t_star, axis=-1),
+                                      ref["test_labels"])
+    np.testing.assert_allclose(row(frame, "temperature").iloc[:5].to_numpy(float), np.array(expected), rtol=1e-9)
+    assert row(frame, "none")[frame.columns[1]] == pytest.approx(1 - 0.0758, abs=1e-4)
+    assert row(frame, "temperature")["ECE"] < row(frame, "none")["ECE"] / 3  # the overconfident textbook case
+
+
+def test_the_shift_toggle_shows_t_star_failing_on_noisy_images():
+    at = open_page("calibration", shift="1", noise="0.5")
+    assert not at.exception
+    assert "fitted on clean images" in texts(at)
+
+
+def test_fitting_on_the_test_split_is_flagged():
+    at = open_page("calibration", fit_on_test="1")
+    assert any("test split" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(("name", "value"), [("epochs", "9999"), ("source", "pickle"), ("n_bins", "x"),
+                                             ("T", "-1"), ("cls", "50")])
+def test_hostile_url_values_warn(name, value):
+    at = open_page("calibration", **{name: value})
+    assert not at.exception
+    assert at.warning
+
+
+def test_the_quiz_waits_for_an_answer():
+    at = open_page("calibration")
+    button = [b for b in at.button if b.key == "quiz.calibration.ts_accuracy.button"][0]
+    assert button.disabled
+    choice = at.radio(key="quiz.calibration.ts_accuracy.choice")
+    assert choice.options[2] == translate("en", "calibration.quiz.c")
+    choice.set_value(choice.options[2]).run()
+    assert not [b for b in at.button if b.key == "quiz.calibration.ts_accuracy.button"][0].disabled

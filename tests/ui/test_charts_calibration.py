@@ -1,0 +1,46 @@
+"""The calibration charts draw exactly the core's numbers."""
+
+import numpy as np
+
+import softmax_core as sc
+from ui import theme
+from ui.charts import calibration as charts
+
+STYLE = theme.NORMAL
+PROBS = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.4, 0.6], [0.55, 0.45]])
+LABELS = np.array([0, 1, 1, 1, 0])
+
+
+def test_reliability_diagram_draws_accuracy_gaps_counts_and_marks_empty_bins():
+    bins = sc.reliability_bins(PROBS, LABELS, n_bins=5)
+    fig = charts.reliability_diagram(bins, style=STYLE, empty_label="empty")
+    filled = bins.counts > 0
+    acc, gap, empty, diagonal = fig.data
+    np.testing.assert_array_equal(acc.y, bins.accuracy[filled])
+    np.testing.assert_allclose(np.asarray(acc.base if gap.base is None else gap.base), bins.accuracy[filled])
+    np.testing.assert_allclose(gap.y, bins.gap[filled])
+    assert list(acc.text) == [f"n={c}" for c in bins.counts[filled]]
+    assert len(empty.x) == int((~filled).sum()) == 2 and set(empty.text) == {"empty"}
+    assert list(diagonal.x) == [0, 1] and list(diagonal.y) == [0, 1]
+
+
+def test_equal_mass_bins_get_their_own_widths():
+    bins = sc.reliability_bins(PROBS, LABELS, n_bins=2, strategy="quantile")
+    fig = charts.reliability_diagram(bins, style=STYLE)
+    np.testing.assert_allclose(np.array(fig.data[0].width) / 0.95, np.diff(bins.edges)[bins.counts > 0])
+
+
+def test_confidence_histogram_prints_each_bins_share():
+    bins = sc.reliability_bins(PROBS, LABELS, n_bins=5)
+    fig = charts.confidence_histogram(bins, style=STYLE, accuracy=0.6, mean_confidence=0.75)
+    np.testing.assert_allclose(fig.data[0].y, bins.counts / bins.counts.sum())
+    assert [s.x0 for s in fig.layout.shapes] == [0.6, 0.75]
+
+
+def test_lines_and_metric_bars_show_the_values_given():
+    fig = charts.lines([1, 2, 3], [("a", [0.1, 0.2, 0.3])], style=STYLE, markers=[(2.0, "T*")], log_x=True)
+    assert list(fig.data[0].y) == [0.1, 0.2, 0.3] and fig.data[0].text[-1] == "a 0.300"
+    assert fig.layout.xaxis.type == "log" and fig.layout.shapes[0].x0 == 2.0
+    fig = charts.metric_bars(["x", "<b>y</b>"], [0.5, np.inf], style=STYLE)
+    assert list(fig.data[0].text) == ["0.5000", "inf"]
+    assert fig.layout.xaxis.ticktext == ("x", "&lt;b&gt;y&lt;/b&gt;")
