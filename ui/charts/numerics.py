@@ -57,22 +57,28 @@ def overflow_chart(x: np.ndarray, exp_by_dtype: Mapping[str, np.ndarray], thresh
     """
     x = np.asarray(x, dtype=np.float64)
     fig = go.Figure()
-    top = 1e308
-    for i, (name, y) in enumerate(exp_by_dtype.items()):
+    names = list(exp_by_dtype)
+    # The curves coincide until the narrower type's wall: draw the widest type first and thinnest, so every
+    # narrower curve shows on top of it; stagger the wall labels so they never overlap.
+    for i, name in reversed(list(enumerate(names))):
         colour = DTYPE_COLOURS.get(name, theme.SERIES[i % len(theme.SERIES)])
+        y = np.asarray(exp_by_dtype[name], dtype=np.float64)
         finite = np.isfinite(y)
-        fig.add_trace(go.Scatter(x=x[finite].tolist(), y=np.asarray(y)[finite].tolist(), mode="lines", name=name,
-                                 line={"color": colour, "width": style.line_width}, hoverinfo="skip"))
+        width = style.line_width * (1.0 + 0.8 * (len(names) - 1 - i))
+        fig.add_trace(go.Scatter(x=x[finite].tolist(), y=y[finite].tolist(), mode="lines", name=name,
+                                 line={"color": colour, "width": width}, hoverinfo="skip"))
+    for i, name in enumerate(names):
+        colour = DTYPE_COLOURS.get(name, theme.SERIES[i % len(theme.SERIES)])
         thr = float(thresholds[name])
         fig.add_trace(go.Scatter(
-            x=[thr, thr], y=[1.0, top], mode="lines+text", name=f"{name} threshold",
-            text=["", f"{name}: {thr:.2f}"], textposition="top left" if i % 2 else "top right",
+            x=[thr, thr], y=[1.0, 10.0 ** (300 - 45 * i)], mode="lines+text", name=f"{name} threshold",
+            text=["", f"{name}: {thr:.2f}"], textposition="top center",
             textfont={"size": style.bar_text_size, "color": colour},
             line={"color": colour, "width": style.line_width, "dash": "dash"}, hoverinfo="skip"))
     if current is not None and current > 0:
         fig.add_trace(go.Scatter(
             x=[current, current], y=[1.0, 1e150], mode="lines+text", name="current", text=["", current_text],
-            textposition="middle right", textfont={"size": style.bar_text_size, "color": theme.REFERENCE},
+            textposition="middle left" if current > 300 else "middle right", textfont={"size": style.bar_text_size, "color": theme.REFERENCE},
             line={"color": theme.REFERENCE, "width": style.line_width * 1.4}, hoverinfo="skip"))
     fig.update_xaxes(type="log", range=[-1, 4.7])
     fig.update_yaxes(type="log", range=[0, 330], exponentformat="power", dtick=50)
