@@ -135,8 +135,11 @@ def prediction_target_gradient(probs: np.ndarray, targets: np.ndarray, grad: np.
 
 
 def loss_curves(losses: Mapping[str, np.ndarray], *, step: int, style: theme.Style, title: str = "",
-                x_title: str = "", y_title: str = "") -> go.Figure:
-    """One loss line per training run over the steps, with the value at ``step`` printed on each."""
+                x_title: str = "", y_title: str = "", y_range: tuple[float, float] | None = None) -> go.Figure:
+    """One line per training run over the steps (a loss, or any per-step value), the value at ``step`` printed.
+
+    The y axis starts at 0, or spans ``y_range`` when given.
+    """
     fig = go.Figure()
     for i, (name, values) in enumerate(losses.items()):
         values = np.asarray(values, dtype=float)
@@ -148,7 +151,10 @@ def loss_curves(losses: Mapping[str, np.ndarray], *, step: int, style: theme.Sty
                                  text=[fmt_value(values[s])], textposition="top right",
                                  marker={"size": style.marker_size * 1.4, "color": colour},
                                  textfont={"size": style.bar_text_size, "color": colour}, cliponaxis=False))
-    fig.update_yaxes(rangemode="tozero")
+    if y_range is None:
+        fig.update_yaxes(rangemode="tozero")
+    else:
+        fig.update_yaxes(range=list(y_range))
     layout(fig, style, title=title, x_title=x_title, y_title=y_title)
     _legend(fig, style)
     return fig
