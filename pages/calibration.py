@@ -23,6 +23,7 @@ CORE_NAME = {"none": "none", "temperature": "temperature scaling", "histogram": 
              "isotonic": "isotonic regression", "platt": "Platt scaling"}
 TEMPS = np.geomspace(1 / 8, 8, 49)  # T grid of the NLL(T) and ECE(T) curves; its middle point is T = 1
 BIN_GRID = (5, 10, 15, 20, 30, 50)
+PARTS = ("temperature", "binning", "wrong", "remedies")  # one deeper section drawn at a time
 MAX_CELLS = 200_000  # rows x classes above which one-vs-rest fits and curves use a subset of rows
 
 
@@ -127,6 +128,12 @@ def _temperature_curves(key: tuple, n_bins: int, strategy: str, _data: Data):
         rows[split] = (sc.nll_curve(z[sub], y[sub], TEMPS),
                        sc.ece_curve(z[sub], y[sub], TEMPS, n_bins=n_bins, strategy=strategy))
     return rows
+
+
+@st.cache_resource(max_entries=96, show_spinner=False)
+def _figure(builder: str, *args, **kwargs):
+    """A chart built once per distinct input: building a Plotly figure costs far more than drawing it."""
+    return getattr(charts, builder)(*args, **kwargs)
 
 
 def _digest(data: bytes) -> str:
@@ -264,7 +271,7 @@ def reliability_pair(probs, labels, *, title: str, key: str, view: str, cls: int
                           t("calibration.col.acc"): bins.accuracy, t("calibration.col.gap"): bins.gap})
     left, right = st.columns([1.4, 1])
     with left:
-        fig = charts.reliability_diagram(bins, style=sty, title=title, x_title=x_title, y_title=y_title,
+        fig = _figure("reliability_diagram", bins, style=sty, title=title, x_title=x_title, y_title=y_title,
                                          gap_label=t("calibration.gap"), empty_label=t("calibration.empty"),
                                          ideal_label=t("calibration.ideal"))
         chart(fig, summary=t("calibration.reliability_summary", ece=f"{bins.ece:.4f}", mce=f"{bins.mce:.4f}",
@@ -273,7 +280,7 @@ def reliability_pair(probs, labels, *, title: str, key: str, view: str, cls: int
     with right:
         conf_mean = float(np.sum(bins.confidence[filled] * bins.counts[filled]) / bins.counts.sum())
         acc_mean = float(np.sum(bins.accuracy[filled] * bins.counts[filled]) / bins.counts.sum())
-        fig = charts.confidence_histogram(bins, style=sty, accuracy=acc_mean, mean_confidence=conf_mean,
+        fig = _figure("confidence_histogram", bins, style=sty, accuracy=acc_mean, mean_confidence=conf_mean,
                                           title=t("calibration.hist_title"), x_title=x_title,
                                           y_title=t("calibration.axis_share"),
                                           accuracy_label=t("calibration.hist_acc") if view == "top"
@@ -325,7 +332,11 @@ def analysis(data: Data) -> None:
     labels = data.test_labels
     probs = {m: fitted[m][1] for m in METHODS}
     t_star = fitted["temperature"][0].temperature_
-    rows = metrics_rows({t(f"calibration.methods.{m}"): probs[m] for m in METHODS}, labels, n_bins, strategy)
+    core_rows = _memo(("metrics", data.key, bool(state["fit_on_test"]), n_bins, strategy),
+                      lambda: metrics_rows(probs, labels, n_bins, strategy), limit=16)
+    rows = {t(f"calibration.methods.{m}"): core_rows[m] for m in METHODS}
+
+    m_star = rows[t("calibration.methods.temperature")]
 
     # before and after
     st.header(t("calibration.diagram_heading"))
@@ -349,7 +360,7 @@ def analysis(data: Data) -> None:
                  column_config={c: st.column_config.NumberColumn(format="%.4f") for c in frame.columns[1:]})
     names = list(rows)
     eces = [m.ece for m in rows.values()]
-    fig = charts.metric_bars(names, eces, style=sty, title=t("calibration.ece_bars_title"), y_title="ECE",
+    fig = _figure("metric_bars", names, eces, style=sty, title=t("calibration.ece_bars_title"), y_title="ECE",
                              highlight=METHODS.index(chosen))
     best = names[int(np.argmin(eces))]
     chart(fig, summary=t("calibration.ece_bars_summary", best=best, ece=fmt(min(eces)), before=fmt(eces[0])),
@@ -362,116 +373,126 @@ def analysis(data: Data) -> None:
     if state["fit_on_test"]:
         st.error(t("calibration.fit_on_test_on"), icon=":material/report:")
 
+    # one deeper look at a time
+    st.divider()
+    st.radio(t("calibration.part"), PARTS, key=K_("part"), horizontal=True,
+             format_func=lambda p: t(f"calibration.parts.{p}"))
+    part = state["part"]
     # binning sensitivity
-    st.header(t("calibration.binning_heading"))
-    grid = sc.ece_by_binning(probs["none"], labels, BIN_GRID)
-    grid_after = sc.ece_by_binning(probs[chosen], labels, BIN_GRID)
-    series = [(t("calibration.series_before", s=t("calibration.strategies.uniform")), grid[0]),
-              (t("calibration.series_before", s=t("calibration.strategies.quantile")), grid[1]),
-              (t("calibration.series_after", s=t("calibration.strategies.uniform")), grid_after[0]),
-              (t("calibration.series_after", s=t("calibration.strategies.quantile")), grid_after[1])]
-    fig = charts.lines(BIN_GRID, series, style=sty, title=t("calibration.binning_title"),
-                       x_title=t("calibration.n_bins"), y_title="ECE",
-                       markers=[(n_bins, t("calibration.your_bins", n=n_bins))], label_points=True)
-    table = pd.DataFrame({t("calibration.n_bins"): BIN_GRID, **{name: vals for name, vals in series}})
-    chart(fig, summary=t("calibration.binning_summary", lo=f"{grid.min():.4f}", hi=f"{grid.max():.4f}"),
-          table=table, key="binning")
+    if part == "binning":
+        st.header(t("calibration.binning_heading"))
+        fit_key = (data.key, bool(state["fit_on_test"]))
+        grid = _memo(("grid", fit_key, "none"), lambda: sc.ece_by_binning(probs["none"], labels, BIN_GRID), limit=16)
+        grid_after = _memo(("grid", fit_key, chosen), lambda: sc.ece_by_binning(probs[chosen], labels, BIN_GRID),
+                           limit=16)
+        series = [(t("calibration.series_before", s=t("calibration.strategies.uniform")), grid[0]),
+                  (t("calibration.series_before", s=t("calibration.strategies.quantile")), grid[1]),
+                  (t("calibration.series_after", s=t("calibration.strategies.uniform")), grid_after[0]),
+                  (t("calibration.series_after", s=t("calibration.strategies.quantile")), grid_after[1])]
+        fig = _figure("lines", BIN_GRID, series, style=sty, title=t("calibration.binning_title"),
+                           x_title=t("calibration.n_bins"), y_title="ECE",
+                           markers=[(n_bins, t("calibration.your_bins", n=n_bins))], label_points=True)
+        table = pd.DataFrame({t("calibration.n_bins"): BIN_GRID, **{name: vals for name, vals in series}})
+        chart(fig, summary=t("calibration.binning_summary", lo=f"{grid.min():.4f}", hi=f"{grid.max():.4f}"),
+              table=table, key="binning")
 
     # temperature scaling
-    st.header(t("calibration.ts_heading"))
-    curves = _temperature_curves(data.key, n_bins, strategy, data)
-    st.slider(t("calibration.T"), 0.1, 10.0, step=0.05, key=K_("T"), help=t("calibration.T_help"))
-    manual = float(state["T"])
-    manual_probs = sc.softmax(data.test_logits, temperature=manual, axis=-1)
-    m_manual = sc.calibration_metrics(manual_probs, labels, n_bins=n_bins, strategy=strategy)
-    m_star = rows[t("calibration.methods.temperature")]
-    marks = [(t_star, t("calibration.t_star", T=f"{t_star:.3f}")), (manual, t("calibration.t_yours", T=f"{manual:g}"))]
-    left, right = st.columns(2)
-    with left:
-        fig = charts.lines(TEMPS, [(t("calibration.split_cal"), curves["cal"][0]),
-                                   (t("calibration.split_test"), curves["test"][0])], style=sty,
-                           title=t("calibration.nll_title"), x_title="T", y_title="NLL", markers=marks, log_x=True)
-        chart(fig, summary=t("calibration.nll_summary", T=f"{t_star:.3f}"), key="nll_curve",
-              table=pd.DataFrame({"T": TEMPS, t("calibration.split_cal"): curves["cal"][0],
-                                  t("calibration.split_test"): curves["test"][0]}))
-    with right:
-        fig = charts.lines(TEMPS, [(t("calibration.split_cal"), curves["cal"][1]),
-                                   (t("calibration.split_test"), curves["test"][1])], style=sty,
-                           title=t("calibration.ece_title"), x_title="T", y_title="ECE", markers=marks, log_x=True)
-        chart(fig, summary=t("calibration.ece_curve_summary", T=f"{TEMPS[int(np.argmin(curves['cal'][1]))]:.3f}"),
-              key="ece_curve", table=pd.DataFrame({"T": TEMPS, t("calibration.split_cal"): curves["cal"][1],
-                                                   t("calibration.split_test"): curves["test"][1]}))
-    beat = m_manual.ece < m_star.ece
-    st.markdown(t("calibration.manual_result", T=f"{manual:g}", ece=fmt(m_manual.ece), nll=fmt(m_manual.nll),
-                  ece_star=fmt(m_star.ece), nll_star=fmt(m_star.nll), acc=f"{m_manual.accuracy:.4f}",
-                  acc0=f"{rows[names[0]].accuracy:.4f}",
-                  verdict=t("calibration.beat" if beat else "calibration.not_beat")))
-    st.info(t("calibration.argmax_kept"), icon=":material/lock:")
-    st.info(t("calibration.why_nll"), icon=":material/lightbulb:")
+    if part == "temperature":
+        st.header(t("calibration.ts_heading"))
+        curves = _temperature_curves(data.key, n_bins, strategy, data)
+        st.slider(t("calibration.T"), 0.1, 10.0, step=0.05, key=K_("T"), help=t("calibration.T_help"))
+        manual = float(state["T"])
+        manual_probs = sc.softmax(data.test_logits, temperature=manual, axis=-1)
+        m_manual = sc.calibration_metrics(manual_probs, labels, n_bins=n_bins, strategy=strategy)
+        marks = [(t_star, t("calibration.t_star", T=f"{t_star:.3f}")), (manual, t("calibration.t_yours", T=f"{manual:g}"))]
+        left, right = st.columns(2)
+        with left:
+            fig = _figure("lines", TEMPS, [(t("calibration.split_cal"), curves["cal"][0]),
+                                       (t("calibration.split_test"), curves["test"][0])], style=sty,
+                               title=t("calibration.nll_title"), x_title="T", y_title="NLL", markers=marks, log_x=True)
+            chart(fig, summary=t("calibration.nll_summary", T=f"{t_star:.3f}"), key="nll_curve",
+                  table=pd.DataFrame({"T": TEMPS, t("calibration.split_cal"): curves["cal"][0],
+                                      t("calibration.split_test"): curves["test"][0]}))
+        with right:
+            fig = _figure("lines", TEMPS, [(t("calibration.split_cal"), curves["cal"][1]),
+                                       (t("calibration.split_test"), curves["test"][1])], style=sty,
+                               title=t("calibration.ece_title"), x_title="T", y_title="ECE", markers=marks, log_x=True)
+            chart(fig, summary=t("calibration.ece_curve_summary", T=f"{TEMPS[int(np.argmin(curves['cal'][1]))]:.3f}"),
+                  key="ece_curve", table=pd.DataFrame({"T": TEMPS, t("calibration.split_cal"): curves["cal"][1],
+                                                       t("calibration.split_test"): curves["test"][1]}))
+        beat = m_manual.ece < m_star.ece
+        st.markdown(t("calibration.manual_result", T=f"{manual:g}", ece=fmt(m_manual.ece), nll=fmt(m_manual.nll),
+                      ece_star=fmt(m_star.ece), nll_star=fmt(m_star.nll), acc=f"{m_manual.accuracy:.4f}",
+                      acc0=f"{rows[names[0]].accuracy:.4f}",
+                      verdict=t("calibration.beat" if beat else "calibration.not_beat")))
+        st.info(t("calibration.argmax_kept"), icon=":material/lock:")
+        st.info(t("calibration.why_nll"), icon=":material/lightbulb:")
 
     # what goes wrong
-    st.header(t("calibration.wrong_heading"))
-    st.toggle(t("calibration.fit_on_test"), key=K_("fit_on_test"), help=t("calibration.fit_on_test_help"))
-    st.toggle(t("calibration.shift"), key=K_("shift"))
-    if state["shift"]:
-        if digits is None:
-            st.info(t("calibration.shift_digits_only"), icon=":material/image_not_supported:")
-        else:
-            st.slider(t("calibration.noise"), 0.05, 1.0, step=0.05, key=K_("noise"))
-            splits, result = digits
-            noisy = sc.add_noise(splits.test.images, sigma=float(state["noise"]), seed=int(state["seed"]))
-            z_shift = sc.mlp_logits(result.snapshots[idx], noisy)
-            t_shift = sc.fit_temperature(z_shift, labels)
-            shifted = {t("calibration.shift_rows.clean_none"): probs["none"],
-                       t("calibration.shift_rows.clean_ts"): probs["temperature"],
-                       t("calibration.shift_rows.shift_none"): sc.softmax(z_shift, axis=-1),
-                       t("calibration.shift_rows.shift_ts", T=f"{t_star:.2f}"):
-                           sc.softmax(z_shift, temperature=t_star, axis=-1),
-                       t("calibration.shift_rows.shift_oracle", T=f"{t_shift:.2f}"):
-                           sc.softmax(z_shift, temperature=t_shift, axis=-1)}
-            srows = metrics_rows(shifted, labels, n_bins, strategy)
-            sframe = metrics_frame(srows)
-            st.dataframe(sframe, hide_index=True, width="stretch",
-                         column_config={c: st.column_config.NumberColumn(format="%.4f") for c in sframe.columns[1:]})
-            vals = list(srows.values())
-            st.markdown(t("calibration.shift_explain", T=f"{t_star:.2f}", T2=f"{t_shift:.2f}",
-                          ece_clean=fmt(vals[1].ece), ece_shift=fmt(vals[3].ece), acc=f"{vals[2].accuracy:.3f}"))
-            reliability_pair(shifted[list(shifted)[3]], labels, title=t("calibration.shift_title", T=f"{t_star:.2f}"),
-                             key="shift", view=view, cls=cls, n_bins=n_bins, strategy=strategy)
+    if part == "wrong":
+        st.header(t("calibration.wrong_heading"))
+        st.toggle(t("calibration.fit_on_test"), key=K_("fit_on_test"), help=t("calibration.fit_on_test_help"))
+        st.toggle(t("calibration.shift"), key=K_("shift"))
+        if state["shift"]:
+            if digits is None:
+                st.info(t("calibration.shift_digits_only"), icon=":material/image_not_supported:")
+            else:
+                st.slider(t("calibration.noise"), 0.05, 1.0, step=0.05, key=K_("noise"))
+                splits, result = digits
+                noisy = sc.add_noise(splits.test.images, sigma=float(state["noise"]), seed=int(state["seed"]))
+                z_shift = sc.mlp_logits(result.snapshots[idx], noisy)
+                t_shift = sc.fit_temperature(z_shift, labels)
+                shifted = {t("calibration.shift_rows.clean_none"): probs["none"],
+                           t("calibration.shift_rows.clean_ts"): probs["temperature"],
+                           t("calibration.shift_rows.shift_none"): sc.softmax(z_shift, axis=-1),
+                           t("calibration.shift_rows.shift_ts", T=f"{t_star:.2f}"):
+                               sc.softmax(z_shift, temperature=t_star, axis=-1),
+                           t("calibration.shift_rows.shift_oracle", T=f"{t_shift:.2f}"):
+                               sc.softmax(z_shift, temperature=t_shift, axis=-1)}
+                srows = metrics_rows(shifted, labels, n_bins, strategy)
+                sframe = metrics_frame(srows)
+                st.dataframe(sframe, hide_index=True, width="stretch",
+                             column_config={c: st.column_config.NumberColumn(format="%.4f") for c in sframe.columns[1:]})
+                vals = list(srows.values())
+                st.markdown(t("calibration.shift_explain", T=f"{t_star:.2f}", T2=f"{t_shift:.2f}",
+                              ece_clean=fmt(vals[1].ece), ece_shift=fmt(vals[3].ece), acc=f"{vals[2].accuracy:.3f}"))
+                reliability_pair(shifted[list(shifted)[3]], labels, title=t("calibration.shift_title", T=f"{t_star:.2f}"),
+                                 key="shift", view=view, cls=cls, n_bins=n_bins, strategy=strategy)
 
     # remedies at training time
-    st.header(t("calibration.remedies_heading"))
-    st.markdown(t("calibration.remedies_intro"))
-    if digits is None:
-        st.info(t("calibration.remedies_digits_only"), icon=":material/model_training:")
-    else:
-        st.toggle(t("calibration.remedies_toggle", members=int(state["members"])), key=K_("remedies"))
-        if state["remedies"]:
-            c1, c2 = st.columns(2)
-            c1.slider(t("calibration.smoothing"), 0.01, 0.5, step=0.01, key=K_("smoothing"))
-            c2.slider(t("calibration.members"), 2, 5, key=K_("members"))
-            seed = int(state["seed"])
-            bar = st.empty()
-            progress = bar.progress(0.0, text=t("calibration.training_remedies"))
-            _, smooth = _digits_run(seed, smoothing=float(state["smoothing"]),
-                                    _progress=lambda f: progress.progress(f / 3, text=t("calibration.training_remedies")))
-            members = _ensemble_run(seed, int(state["members"]), _progress=lambda f: progress.progress(
-                1 / 3 + 2 * f / 3, text=t("calibration.training_remedies")))
-            bar.empty()
-            remedy = {t("calibration.methods.none"): probs["none"] if not state["fit_on_test"] else
-                      sc.softmax(data.test_logits, axis=-1),
-                      t("calibration.remedy_smoothing", eps=f"{float(state['smoothing']):g}"):
-                          sc.softmax(smooth.eval_logits["test"][idx], axis=-1),
-                      t("calibration.remedy_ensemble", n=len(members)):
-                          sc.ensemble_probs([m.eval_logits["test"][idx] for m in members])}
-            rrows = metrics_rows(remedy, labels, n_bins, strategy)
-            rframe = metrics_frame(rrows)
-            st.dataframe(rframe, hide_index=True, width="stretch",
-                         column_config={c: st.column_config.NumberColumn(format="%.4f") for c in rframe.columns[1:]})
-            for i, (name, p) in enumerate(list(remedy.items())[1:]):
-                reliability_pair(p, labels, title=name, key=f"remedy{i}", view=view, cls=cls, n_bins=n_bins,
-                                 strategy=strategy)
-            st.caption(t("calibration.remedies_note"))
+    if part == "remedies":
+        st.header(t("calibration.remedies_heading"))
+        st.markdown(t("calibration.remedies_intro"))
+        if digits is None:
+            st.info(t("calibration.remedies_digits_only"), icon=":material/model_training:")
+        else:
+            st.toggle(t("calibration.remedies_toggle", members=int(state["members"])), key=K_("remedies"))
+            if state["remedies"]:
+                c1, c2 = st.columns(2)
+                c1.slider(t("calibration.smoothing"), 0.01, 0.5, step=0.01, key=K_("smoothing"))
+                c2.slider(t("calibration.members"), 2, 5, key=K_("members"))
+                seed = int(state["seed"])
+                bar = st.empty()
+                progress = bar.progress(0.0, text=t("calibration.training_remedies"))
+                _, smooth = _digits_run(seed, smoothing=float(state["smoothing"]),
+                                        _progress=lambda f: progress.progress(f / 3, text=t("calibration.training_remedies")))
+                members = _ensemble_run(seed, int(state["members"]), _progress=lambda f: progress.progress(
+                    1 / 3 + 2 * f / 3, text=t("calibration.training_remedies")))
+                bar.empty()
+                remedy = {t("calibration.methods.none"): probs["none"] if not state["fit_on_test"] else
+                          sc.softmax(data.test_logits, axis=-1),
+                          t("calibration.remedy_smoothing", eps=f"{float(state['smoothing']):g}"):
+                              sc.softmax(smooth.eval_logits["test"][idx], axis=-1),
+                          t("calibration.remedy_ensemble", n=len(members)):
+                              sc.ensemble_probs([m.eval_logits["test"][idx] for m in members])}
+                rrows = metrics_rows(remedy, labels, n_bins, strategy)
+                rframe = metrics_frame(rrows)
+                st.dataframe(rframe, hide_index=True, width="stretch",
+                             column_config={c: st.column_config.NumberColumn(format="%.4f") for c in rframe.columns[1:]})
+                for i, (name, p) in enumerate(list(remedy.items())[1:]):
+                    reliability_pair(p, labels, title=name, key=f"remedy{i}", view=view, cls=cls, n_bins=n_bins,
+                                     strategy=strategy)
+                st.caption(t("calibration.remedies_note"))
 
     # predict, then reveal
     quiz("calibration.ts_accuracy", question=t("calibration.quiz.question"),
@@ -484,7 +505,7 @@ if source == "digits" and digits is not None:
     splits, result = digits
     st.subheader(t("calibration.story_heading"))
     story = _training_story(int(state["seed"]), int(state["n_bins"]), state["strategy"])
-    fig = charts.lines(CHECKPOINTS, [(t("calibration.story_acc"), story.accuracy),
+    fig = _figure("lines", CHECKPOINTS, [(t("calibration.story_acc"), story.accuracy),
                                      (t("calibration.story_conf"), story.confidence),
                                      (t("calibration.story_ece"), story.ece)], style=sty,
                        title=t("calibration.story_title"), x_title=t("calibration.epochs"),

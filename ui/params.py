@@ -73,6 +73,7 @@ PAGES: dict[str, tuple[Param, ...]] = {
         BoolParam("remedies", default=False),
         FloatParam("smoothing", default=0.1, lo=0.01, hi=0.5),
         IntParam("members", default=4, lo=2, hi=5),
+        ChoiceParam("part", default="temperature", choices=("temperature", "binning", "wrong", "remedies")),
     ),
     "numerics": (
         LOGITS,

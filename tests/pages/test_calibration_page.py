@@ -54,7 +54,9 @@ def test_renders_in_every_language_with_each_source(lang, source):
     at = open_page("calibration", lang=lang, source=source)
     if source == "upload":
         assert not figures(at)  # nothing to show before a file
-        at = upload(at, GOOD_CSV)
+        # AppTest replays a radio by its label, so the file goes in first, in English, then the language changes.
+        at = upload(open_page("calibration", source=source), GOOD_CSV)
+        at.selectbox(key="lang_select").set_value(lang).run()
     assert not at.exception
     assert len(figures(at)) >= 7
     assert translate(lang, "calibration.title") in [t.value for t in at.title]
@@ -197,13 +199,13 @@ def test_real_densenet_logits_uploaded_as_two_files():
 
 
 def test_the_shift_toggle_shows_t_star_failing_on_noisy_images():
-    at = open_page("calibration", shift="1", noise="0.5")
+    at = open_page("calibration", part="wrong", shift="1", noise="0.5")
     assert not at.exception
     assert "fitted on clean images" in texts(at)
 
 
 def test_fitting_on_the_test_split_is_flagged():
-    at = open_page("calibration", fit_on_test="1")
+    at = open_page("calibration", part="wrong", fit_on_test="1")
     assert any("test split" in e.value for e in at.error)
 
 
@@ -223,3 +225,17 @@ def test_the_quiz_waits_for_an_answer():
     assert choice.options[2] == translate("en", "calibration.quiz.c")
     choice.set_value(choice.options[2]).run()
     assert not [b for b in at.button if b.key == "quiz.calibration.ts_accuracy.button"][0].disabled
+
+
+def test_the_remedies_train_on_demand_and_draw_their_diagrams():
+    at = open_page("calibration", part="remedies", remedies="1", members="2", epochs="50")
+    assert not at.exception
+    frame = next(d.value for d in at.dataframe if "ensemble of 2 networks" in list(d.value.iloc[:, 0]))
+    assert len(frame) == 3
+    assert len(figures(at)) >= 9
+
+
+def test_the_binning_part_shows_how_ece_moves_with_the_bins():
+    at = open_page("calibration", part="binning")
+    assert not at.exception
+    assert "just by changing the bins" in texts(at)
