@@ -80,7 +80,15 @@ PAGES: dict[str, tuple[Param, ...]] = {
         FloatParam("mag", default=0.0, lo=0.0, hi=4.0),  # log10 of the factor the logits are scaled by
         ChoiceParam("dtype", default="float32", choices=("float16", "float32", "float64")),
     ),
-    "relatives": (LOGITS, LABELS),
+    "relatives": (
+        LOGITS,
+        LABELS,
+        FloatParam("z", default=1.5, lo=-8.0, hi=8.0),  # the point marked on the sigmoid curve
+        IntParam("present", default=3, lo=0, hi=31),  # bit i set: label i is in the image
+        IntParam("cls", default=0, lo=0, hi=4),  # the class whose logit moves in the argmax slice
+        IntParam("d", default=64, lo=1, hi=1024),  # attention: query/key dimension
+        FloatParam("a", default=0.5, lo=0.0, hi=1.0),  # attention: scores divided by d^a (0.5 is sqrt(d))
+    ),
 }
 
 
