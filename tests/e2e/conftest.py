@@ -71,20 +71,30 @@ def browser(chromium_path):
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One context for the session: its HTTP cache keeps Streamlit's and Plotly's scripts between tests.
+
+    Each page load is still a new Streamlit session (sessions live on the websocket, not in cookies).
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.set_default_timeout(20_000)
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def new_app(browser, app_server):
-    """Factory of fresh pages (own context: own cookies and session) on the app."""
-    contexts = []
+def new_app(browser_context, app_server):
+    """Factory of fresh pages on the app, each a new Streamlit session."""
+    pages = []
 
     def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return AppPage(context.new_page(), app_server)
+        pages.append(browser_context.new_page())
+        return AppPage(pages[-1], app_server)
 
     yield make
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.close()
 
 
 @pytest.fixture

@@ -45,9 +45,16 @@ IGNORED_CONSOLE = ("/_stcore/health", "_stcore/host-config")
 
 # All charts' trace data as the browser holds it, for "did anything redraw" comparisons.
 JS_CHARTS_DATA = "() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')].map(e => e.data || null))"
-JS_CHARTS_DRAWN = """() => {
-    const charts = [...document.querySelectorAll('.js-plotly-plot')];
-    return charts.length > 0 && charts.every(e => Array.isArray(e.data) && e._fullLayout);
+JS_SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.dataset.testScriptState !== 'notRunning' || app.dataset.testConnectionState !== 'CONNECTED') return false;
+    if (!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')) return false;
+    // Widgets and charts are loaded lazily: skeletons first, then a chart's frame, then its plot.
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(frame => {
+        const plot = frame.querySelector('.js-plotly-plot');
+        return plot && Array.isArray(plot.data) && plot._fullLayout;
+    });
 }"""
 
 
@@ -186,11 +193,15 @@ class AppPage:
         return self
 
     def wait_idle(self, timeout=30_000):
-        """Wait until the script run is over and every chart on the page has been drawn."""
-        self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                                    timeout=timeout)
-        if self.page.locator(".js-plotly-plot").count():
-            self.page.wait_for_function(JS_CHARTS_DRAWN, timeout=timeout)
+        """Wait until a script run has finished, the page shows something and every chart is drawn.
+
+        Checked twice, 150 ms apart: a page may rerun itself at once (st.rerun), and "not running"
+        can be seen for a moment between the two runs.
+        """
+        for _ in range(2):
+            self.page.wait_for_function(JS_SETTLED, timeout=timeout)
+            self.page.wait_for_timeout(150)
+        self.page.wait_for_function(JS_SETTLED, timeout=timeout)
 
     # reading ----------------------------------------------------------------------------------
     @property
@@ -233,9 +244,24 @@ class AppPage:
         self.wait_idle()
         return elapsed
 
+    def language_box(self):
+        """The sidebar's language selectbox (the first selectbox of the sidebar)."""
+        return self.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+
+    @staticmethod
+    def selected(selectbox):
+        """The visible value of a Streamlit selectbox (a combobox input in streamlit 1.67)."""
+        return selectbox.get_by_role("combobox").input_value()
+
+    def nudge_slider(self, index=0, timeout=15_000):
+        """One step of a slider, towards whichever end it is not at; see ``press_on_slider``."""
+        slider = self.sliders.nth(index)
+        at_max = float(slider.input_value()) >= float(slider.get_attribute("max"))
+        return self.press_on_slider(index, "ArrowLeft" if at_max else "ArrowRight", timeout=timeout)
+
     def choose(self, selectbox, option):
         """Pick ``option`` (its visible text) in a Streamlit selectbox locator, then wait for the rerun."""
-        selectbox.locator('[data-baseweb="select"]').click()
+        selectbox.get_by_role("combobox").click()
         self.page.get_by_role("option", name=option, exact=True).click()
         self.page.wait_for_timeout(300)  # let the rerun start before waiting for it to end
         self.wait_idle()
