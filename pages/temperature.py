@@ -31,20 +31,25 @@ GRID = sc.slider_temperatures()
 
 
 _CACHED = "_temperature.cached"
+_DRAWN = "_temperature.drawn"
 
 
 def _cached(fn):
-    """``fn`` memoised with st.cache_resource (results kept as objects: no pickling, and st.plotly_chart only
-    reads a figure). The wrappers live in the session, because decorating again on every rerun re-reads the
-    function's source."""
+    """``fn`` memoised with st.cache_resource (results kept as objects, no pickling). The wrappers live in the
+    session, because decorating again on every rerun would re-read the function's source."""
     wrappers = st.session_state.setdefault(_CACHED, {})
     if fn.__qualname__ not in wrappers:
-        wrappers[fn.__qualname__] = st.cache_resource(max_entries=32, show_spinner=False)(fn)
+        wrappers[fn.__qualname__] = st.cache_resource(max_entries=64, show_spinner=False)(fn)
     return wrappers[fn.__qualname__]
 
 
+def _build(name: str, *args, **kw):
+    # Frozen: st.plotly_chart only reads the figure, and its dict is then made once, not on every rerun.
+    return charts.freeze(getattr(charts, name)(*args, **kw))
+
+
 def _figure(build, *args, **kw):
-    return _cached(build)(*args, **kw)
+    return _cached(_build)(build.__name__, *args, **kw)
 
 
 def _sweep(logits: tuple[float, ...], n: int) -> sc.TemperatureSweep:
@@ -90,57 +95,64 @@ def _t_slider(name: str, label: str, help_text: str) -> float:
                                   format_func=lambda v: f"{v:g}"))
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+def _view():
+    """The numbers the page shows, from the current state (T, logits, labels)."""
+    z = np.asarray(state["logits"], dtype=float)
+    temp = float(state["T"])
+    return z, len(z), class_names(state["labels"], len(z)), temp, sc.softmax(z, temperature=temp), sc.softmax(z)
 
 
-logits = np.asarray(state["logits"], dtype=float)
-k = len(logits)
-labels = class_names(state["labels"], k)
+@st.fragment
+def _top() -> None:
+    """T, the readouts and the first chart. A fragment, so moving T redraws this chart without waiting for the
+    rest of the page; when T or the logits changed, it then reruns the whole page (other sections and the link
+    follow T)."""
+    logits, k, labels, T, probs, ghost = _view()
+    H, H_bits, log_k = float(sc.entropy(probs)), float(sc.entropy_bits(probs)), float(np.log(k))
+    top = int(np.argmax(probs))
+    ctrl_col, chart_col = st.columns([1, 2.2], gap="medium")
+    with ctrl_col:
+        _t_slider("T", t("temperature.T"), t("temperature.T_help"))
+    with chart_col:
+        fig = _figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
+                      title=t("temperature.bars_title", T=f"{T:g}"), y_title=t("temperature.prob_axis"),
+                      now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
+                      uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
+                      others_label=t("temperature.others"))
+        order = np.argsort(-probs, kind="stable")[:TABLE_ROWS]
+        table = pd.DataFrame({t("temperature.col.class"): [labels[i] for i in order],
+                              t("temperature.col.logit"): logits[order],
+                              t("temperature.col.scaled"): logits[order] / T,
+                              t("temperature.col.prob_T"): probs[order],
+                              t("temperature.col.prob_1"): ghost[order]})
+        chart(fig, summary=t("temperature.bars_summary", T=f"{T:g}", winner=code_span(labels[top]),
+                             p=f"{probs[top]:.4f}", p1=f"{ghost[top]:.4f}"), table=table, key="temperature_bars")
+    with ctrl_col:
+        st.metric(t("temperature.top_prob"), f"{probs[top]:.4f}", delta=f"{probs[top] - ghost[top]:+.4f}",
+                 help=t("temperature.top_prob_help"))
+        st.metric(t("temperature.effective"), f"{float(sc.effective_choices(probs)):.3g}",
+                 help=t("temperature.effective_help", k=k))
+        st.markdown(t("temperature.entropy_readout", h=f"{H:.4f}", bits=f"{H_bits:.4f}", max=f"{log_k:.4f}",
+                      max_bits=f"{log_k / np.log(2):.4f}", k=k, share=f"{H / log_k:.0%}"))
+        error = st.session_state.get(ERROR)
+        with st.expander(t("temperature.logits_heading"), expanded=error is not None, icon=":material/edit:"):
+            st.selectbox(t("temperature.preset"), list(PRESETS), index=None, key=state.key("preset"),
+                         format_func=lambda name: t(f"temperature.presets.{name}"),
+                         placeholder=t("temperature.preset_placeholder"), on_change=_on_preset)
+            st.text_input(t("temperature.logits_text"), key=TEXT, on_change=_on_text,
+                          help=t("temperature.logits_help"))
+            if error is not None:
+                st.error(t("temperature.too_few") if error == "too_few" else logit_error_text(error),
+                         icon=":material/error:")
+    if st.session_state.get(_DRAWN) != (state["T"], state["logits"], state["labels"]):
+        st.rerun(scope="app")  # only after a fragment rerun: a full run records what it draws first
+
+
 st.session_state.setdefault(TEXT, sc.format_logits(state["logits"]))
-
-# ---- T, the readouts and the first chart ------------------------------------------------------------------------
-ctrl_col, chart_col = st.columns([1, 2.2], gap="medium")
-with ctrl_col:
-    T = _t_slider("T", t("temperature.T"), t("temperature.T_help"))
-probs = sc.softmax(logits, temperature=T)
-ghost = sc.softmax(logits)
-H = float(sc.entropy(probs))
-H_bits = float(sc.entropy_bits(probs))
-log_k = float(np.log(k))
-top = int(np.argmax(probs))
-with chart_col:
-    fig = _figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
-                  title=t("temperature.bars_title", T=f"{T:g}"), y_title=t("temperature.prob_axis"),
-                  now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
-                  uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
-                  others_label=t("temperature.others"))
-    order = np.argsort(-probs, kind="stable")[:TABLE_ROWS]
-    table = pd.DataFrame({t("temperature.col.class"): [labels[i] for i in order],
-                          t("temperature.col.logit"): logits[order],
-                          t("temperature.col.scaled"): logits[order] / T,
-                          t("temperature.col.prob_T"): probs[order],
-                          t("temperature.col.prob_1"): ghost[order]})
-    chart(fig, summary=t("temperature.bars_summary", T=f"{T:g}", winner=code_span(labels[top]),
-                         p=f"{probs[top]:.4f}", p1=f"{ghost[top]:.4f}"), table=table, key="temperature_bars")
-with ctrl_col:
-    a, b = st.columns(2)
-    a.metric(t("temperature.top_prob"), f"{probs[top]:.4f}", delta=f"{probs[top] - ghost[top]:+.4f}",
-             help=t("temperature.top_prob_help"))
-    b.metric(t("temperature.effective"), f"{float(sc.effective_choices(probs)):.3g}",
-             help=t("temperature.effective_help", k=k))
-    st.markdown(t("temperature.entropy_readout", h=f"{H:.4f}", bits=f"{H_bits:.4f}", max=f"{log_k:.4f}",
-                  max_bits=f"{log_k / np.log(2):.4f}", k=k, share=f"{H / log_k:.0%}"))
-    error = st.session_state.get(ERROR)
-    with st.expander(t("temperature.logits_heading"), expanded=error is not None, icon=":material/edit:"):
-        st.selectbox(t("temperature.preset"), list(PRESETS), index=None, key=state.key("preset"),
-                     format_func=lambda name: t(f"temperature.presets.{name}"),
-                     placeholder=t("temperature.preset_placeholder"), on_change=_on_preset)
-        st.text_input(t("temperature.logits_text"), key=TEXT, on_change=_on_text,
-                      help=t("temperature.logits_help"))
-        if error is not None:
-            st.error(t("temperature.too_few") if error == "too_few" else logit_error_text(error),
-                     icon=":material/error:")
+st.session_state[_DRAWN] = (state["T"], state["logits"], state["labels"])
+_top()
+logits, k, labels, T, probs, ghost = _view()
+H, log_k = float(sc.entropy(probs)), float(np.log(k))
 
 limits = sc.temperature_limits(logits)
 cold = [f"{code_span(labels[i], limit=20)} {limits.cold[i]:g}" for i in np.flatnonzero(limits.cold)[:6]]
@@ -149,7 +161,7 @@ st.info(t("temperature.limits_body", cold=", ".join(cold), m=int(np.count_nonzer
 if T <= sc.TEMPERATURE_LO:
     st.warning(t("temperature.at_floor", T=f"{T:g}"), icon=":material/ac_unit:")
 
-# ---- curves over T --------------------------------------------------------------------------------------------
+# ---- curves over T ------------------------------------------------------------------------------------------------
 st.header(t("temperature.curves_heading"))
 sweep = _sweep(tuple(logits), 121)
 curve_col, entropy_col = st.columns(2, gap="medium")
@@ -173,7 +185,7 @@ with entropy_col:
           key="temperature_entropy",
           table=pd.DataFrame({"T": sweep.temperatures[::10], t("temperature.col.entropy"): sweep.entropy[::10]}))
 
-# ---- the animation -------------------------------------------------------------------------------------------
+# ---- the animation ------------------------------------------------------------------------------------------------
 st.header(t("temperature.animation_heading"))
 st.markdown(t("temperature.animation_intro"))
 frames = _sweep(tuple(logits), 41)
@@ -183,7 +195,7 @@ fig = _figure(charts.sweep_animation, frames.temperatures, frames.probs, tuple(l
               others_label=t("temperature.others"))
 chart(fig, summary=t("temperature.animation_summary", n=len(frames.temperatures)), key="temperature_animation")
 
-# ---- sampling --------------------------------------------------------------------------------------------------
+# ---- sampling -----------------------------------------------------------------------------------------------------
 st.header(t("temperature.sampling_heading"))
 st.markdown(t("temperature.sampling_intro"))
 n_col, seed_col, button_col = st.columns([1, 1, 0.6], vertical_alignment="bottom")
@@ -219,7 +231,7 @@ with greedy_col:
     st.markdown(t("temperature.greedy_draws", n=len(first_draws)))
     st.markdown(" ".join([code_span(labels[greedy], limit=12)] * len(first_draws)))
 
-# ---- the next-token demo --------------------------------------------------------------------------------------------
+# ---- the next-token demo ------------------------------------------------------------------------------------------
 st.header(t("temperature.next_heading"))
 words = [w.strip() for w in t("temperature.next.words").split(",")]
 st.markdown(t("temperature.next.intro"))
@@ -257,7 +269,7 @@ with st.expander(t("common.table_of_numbers"), icon=":material/table:"):
                  hide_index=True, width="stretch")
 st.caption(t("temperature.next.disclaimer"))
 
-# ---- temperature in decisions ---------------------------------------------------------------------------------------
+# ---- temperature in decisions -------------------------------------------------------------------------------------
 st.header(t("temperature.policy_heading"))
 st.markdown(t("temperature.policy_intro"))
 actions = [a.strip() for a in t("temperature.policy.actions").split(",")]
@@ -279,12 +291,12 @@ with run_col:
                          best=code_span(actions[0])), key="temperature_run")
 st.markdown(t("temperature.policy_takeaway"))
 
-# ---- the bridge to calibration ----------------------------------------------------------------------------------------
+# ---- the bridge to calibration ------------------------------------------------------------------------------------
 st.header(t("temperature.calibration_heading"))
 st.markdown(t("temperature.calibration_body"))
 st.page_link("pages/calibration.py", label=t("temperature.to_calibration"), icon=":material/balance:")
 
-# ---- predict, then reveal ------------------------------------------------------------------------------------------
+# ---- predict, then reveal -----------------------------------------------------------------------------------------
 cold_course = sc.softmax(np.array(PRESETS["course"]), temperature=0.1)
 quiz("temperature.cold", question=t("temperature.quiz.question"),
      options=[t("temperature.quiz.a"), t("temperature.quiz.b"), t("temperature.quiz.c"), t("temperature.quiz.d")],

@@ -16,7 +16,8 @@ from .sampling import sample, top_k, top_p
 from .softmax import CoreValueError, _as_float_array, _check_temperature, entropy, softmax
 
 __all__ = [
-    "TEMPERATURE_LO", "TEMPERATURE_HI", "temperature_grid", "slider_temperatures", "TemperatureSweep", "temperature_sweep",
+    "TEMPERATURE_LO", "TEMPERATURE_HI", "temperature_grid", "slider_temperatures", "TemperatureSweep",
+    "temperature_sweep",
     "entropy_bits", "effective_choices", "TemperatureLimits", "temperature_limits", "greedy_choice",
     "DecodeSteps", "decode_steps", "BoltzmannRun", "boltzmann_run",
 ]

@@ -12,7 +12,31 @@ from ui import theme
 from ui.charts.common import category_axis, escape_label, fmt_value, layout, select_bars
 
 GHOST_OPACITY = 0.35
+_LEGEND_BELOW = {"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"}
+# Log-axis ticks at round temperatures (Plotly's default log ticks print bare digits such as "5" for 0.05).
+T_TICKS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20)
 MAX_CURVES = len(theme.SERIES)  # one colour each; more classes than this: the most probable at T = 1
+
+
+class FrozenFigure(go.Figure):
+    """A finished figure whose ``to_dict()`` is computed once and then reused.
+
+    ``st.plotly_chart`` calls ``to_dict()`` (a deep copy) on every rerun; for a figure kept in a cache that
+    copy is the largest cost of a rerun (the sweep animation holds 41 frames). Only freeze a figure nobody
+    changes afterwards.
+    """
+
+    def to_dict(self):
+        cached = self.__dict__.get("_frozen_dict")
+        if cached is None:
+            cached = self.__dict__["_frozen_dict"] = super().to_dict()
+        return cached
+
+
+def freeze(fig: go.Figure) -> FrozenFigure:
+    """``fig`` itself, now a FrozenFigure (no copy, no re-validation)."""
+    fig.__class__ = FrozenFigure
+    return fig
 
 
 def _folded(values: np.ndarray, index: np.ndarray, folded: int) -> np.ndarray:
@@ -75,9 +99,15 @@ def temperature_bars(probs, ghost, labels: Sequence[str], *, style: theme.Style,
     category_axis(fig, _names(labels, sel.index, sel.folded, others_label))
     fig.update_yaxes(range=[0, 1.15], tickformat=".1f")
     layout(fig, style, title=title, y_title=y_title)
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05, showlegend=True,
-                      legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05, showlegend=True, legend=_LEGEND_BELOW)
     return fig
+
+
+def _log_t_axis(fig: go.Figure, temperatures: np.ndarray) -> None:
+    lo, hi = float(temperatures[0]), float(temperatures[-1])
+    ticks = [v for v in T_TICKS if lo <= v <= hi]
+    fig.update_xaxes(type="log", range=[np.log10(lo), np.log10(hi)], tickmode="array", tickvals=ticks,
+                     ticktext=[f"{v:g}" for v in ticks])
 
 
 def _curve_classes(ghost: np.ndarray) -> np.ndarray:
@@ -127,9 +157,9 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
                              line={"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}))
     _limit_notes(fig, style, cold_text, hot_text)
     layout(fig, style, title=title, x_title=x_title, y_title=y_title)
-    fig.update_xaxes(type="log", range=[np.log10(temperatures[0]), np.log10(temperatures[-1])])
+    _log_t_axis(fig, temperatures)
     fig.update_yaxes(range=[0, 1.05])
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0})
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top"})
     return fig
 
 
@@ -155,7 +185,7 @@ def entropy_curve(temperatures, entropy, *, current: float, current_entropy: flo
                        text=escape_label(max_text), font={"size": style.font_size - 2, "color": theme.REFERENCE})
     _limit_notes(fig, style, cold_text, hot_text)
     layout(fig, style, title=title, x_title=x_title, y_title=y_title)
-    fig.update_xaxes(type="log", range=[np.log10(temperatures[0]), np.log10(temperatures[-1])])
+    _log_t_axis(fig, temperatures)
     fig.update_yaxes(range=[0, top * 1.12 if top > 0 else 1.0])
     return fig
 
@@ -182,20 +212,21 @@ def sweep_animation(temperatures, probs, labels: Sequence[str], *, style: theme.
         return escape_label(frame_text.format(T=f"{t:.3g}"))
 
     start = int(np.argmin(np.abs(np.log(temperatures))))  # open on T = 1
-    first = go.Bar(x=list(range(len(names))), y=rows[start].tolist(), text=[fmt_value(v, digits=3) for v in rows[start]],
+    first = go.Bar(x=list(range(len(names))), y=rows[start].tolist(),
+                   text=[fmt_value(v, digits=3) for v in rows[start]],
                    textposition="outside", cliponaxis=False, textfont={"size": style.bar_text_size},
                    marker={"color": _winner_colours(rows[start])[0]}, hovertemplate="%{y:.6g}<extra></extra>")
     fig = go.Figure(first, frames=[go.Frame(name=label(t), data=[bar(r)]) for t, r in zip(temperatures, rows)])
     step = {"frame": {"duration": 90, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
     fig.update_layout(
-        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left",
-                      "yanchor": "top", "pad": {"t": 10}, "showactive": False, "font": {"size": style.font_size},
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 1, "y": 1.02, "xanchor": "right",
+                      "yanchor": "bottom", "showactive": False, "font": {"size": style.font_size},
                       "buttons": [{"label": escape_label(play), "method": "animate",
                                    "args": [None, {**step, "fromcurrent": True}]},
                                   {"label": escape_label(pause), "method": "animate",
                                    "args": [[None], {**step, "frame": {"duration": 0, "redraw": False}}]}]}],
-        sliders=[{"active": start, "x": 0.18, "len": 0.82, "y": -0.08, "yanchor": "top",
-                  "currentvalue": {"prefix": "", "font": {"size": style.font_size}},
+        sliders=[{"active": start, "x": 0, "len": 1.0, "y": -0.08, "yanchor": "top",
+                  "currentvalue": {"prefix": "T = ", "font": {"size": style.font_size}},
                   "font": {"size": max(style.font_size - 6, 8)},
                   "steps": [{"label": f"{t:.2g}", "method": "animate",
                              "args": [[label(t)], {**step, "frame": {"duration": 0, "redraw": True}}]}
@@ -222,8 +253,7 @@ def sample_bars(probs, counts, labels: Sequence[str], *, style: theme.Style, tit
     category_axis(fig, _names(labels, sel.index, sel.folded, others_label))
     fig.update_yaxes(range=[0, 1.15], tickformat=".1f")
     layout(fig, style, title=title, y_title=y_title)
-    fig.update_layout(barmode="group", bargap=0.25, showlegend=True,
-                      legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
+    fig.update_layout(barmode="group", bargap=0.25, showlegend=True, legend=_LEGEND_BELOW)
     return fig
 
 
@@ -241,7 +271,7 @@ def stage_bars(values, labels: Sequence[str], *, style: theme.Style, title: str 
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(labels))),
                      ticktext=[escape_label(s) for s in labels], autorange="reversed", type="linear")
     span = float(np.abs(values).max()) or 1.0
-    lo = min(0.0, float(values.min()) * 1.45)
+    lo = min(0.0, float(values.min()) - 0.45 * span)
     fig.update_xaxes(range=x_range or [lo, max(0.0, float(values.max())) + 0.45 * span], showticklabels=False)
     layout(fig, style, title=title, height=height or int(style.height * 1.15))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10})
