@@ -1,0 +1,194 @@
+"""UI benchmark: what a rerun and a slider move cost, as ratios to a bare Streamlit page in the same run.
+
+Run from the repository root:  python bench/ui.py [--reruns 30] [--moves 15] [--no-browser]
+
+1. AppTest reruns of every page, through app.py and st.navigation, against a bare page (one slider and
+   one 10-bar Plotly chart, also behind st.navigation): median per warm rerun and its ratio to the bare
+   page. Goals: each page <= 4x, calibration <= 8x.
+2. The softmax page with 10,000 pasted logits (?logits=...): rerun ratio (goal <= 6x) and the size of the
+   figure JSON sent to the browser (goal < 100 KB).
+3. In a real Chromium (skipped when none is found): key press on a slider -> chart data changed in the
+   browser, median over --moves presses, softmax page vs the bare page served the same way.
+
+Absolute times depend on the machine; the ratios to the bare page measured beside them are what hold.
+"""
+
+import argparse
+import logging
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]  # the app's packages, and the browser harness
+# Visitors get no error details (config.toml); a benchmark of a broken page should say what broke.
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "type")
+
+import numpy as np  # noqa: E402
+import streamlit.version  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from ui.nav import PAGES  # noqa: E402
+
+GOALS = {"calibration": 8.0, "softmax, 10,000 logits": 6.0}
+DEFAULT_GOAL = 4.0
+BARE = "bare (slider + 10 bars)"
+FIGURE_GOAL_KB = 100
+
+BARE_PAGE = """\
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+shift = st.slider("shift", -10.0, 10.0, 0.0, 0.1)
+y = np.exp(np.linspace(-2, 2, 10) + shift / 10)
+st.plotly_chart(go.Figure(go.Bar(x=[f"class {i}" for i in range(10)], y=(y / y.sum()).tolist())))
+"""
+BARE_APP = """\
+import streamlit as st
+
+st.navigation([st.Page("bare_page.py", url_path="bare", default=True)]).run()
+"""
+
+
+def write_bare_app(folder):
+    """The baseline app (served and AppTested exactly like the real one), with the project's config."""
+    folder = Path(folder)
+    (folder / "bare_page.py").write_text(BARE_PAGE)
+    (folder / "bare_app.py").write_text(BARE_APP)
+    shutil.copytree(ROOT / ".streamlit", folder / ".streamlit", dirs_exist_ok=True)
+    return folder / "bare_app.py"
+
+
+def figure_json_kb(at):
+    """Size of the first Plotly figure's JSON as sent to the browser (see PLATFORM.md)."""
+    charts = at.get("plotly_chart")
+    return len(charts[0].proto.spec.encode()) / 1024 if charts else float("nan")
+
+
+def median_rerun(at, reruns):
+    """Median seconds of ``reruns`` warm reruns of an AppTest that has already run once."""
+    times = []
+    for _ in range(reruns):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def first_run(script, *, page=None, query=None):
+    """(seconds of the first run, the AppTest) of one page through app.py and st.navigation."""
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.query_params.update(query or {})
+    if page:
+        at.switch_page(page)  # url_path == file stem, so the page is found before the first run
+    start = time.perf_counter()
+    at.run()
+    seconds = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError(f"{page or script}: {'; '.join(e.message for e in at.exception)}")
+    at.run()  # one more warm-up rerun: caches, imports and the URL sync have settled
+    return seconds, at
+
+
+def apptest_table(bare_script, reruns):
+    # The bare page is re-measured right before each page, so a load change on a shared machine
+    # hits both sides of a ratio alike.
+    _, bare_at = first_run(bare_script)
+    print(f"\nAppTest reruns through st.navigation, median of {reruns} warm reruns; "
+          "bare = the bare page measured just before")
+    print(f"{'page':26} {'first run':>10} {'rerun':>9} {'bare':>8} {'x bare':>7} {'goal':>6}  charts")
+    cases = [(p.key, p.file, {}) for p in PAGES]
+    many = ",".join(f"{v:.3f}" for v in np.random.default_rng(0).normal(0, 3, 10_000))
+    cases.append(("softmax, 10,000 logits", "pages/softmax.py", {"logits": many}))
+    for name, file, query in cases:
+        try:
+            first, at = first_run(ROOT / "app.py", page=file, query=query)
+        except RuntimeError as exc:  # one broken page should not hide the others' figures
+            print(f"{name:26} failed: {exc}")
+            continue
+        bare = median_rerun(bare_at, reruns)
+        median = median_rerun(at, reruns)
+        ratio, goal = median / bare, GOALS.get(name, DEFAULT_GOAL)
+        charts = len(at.get("plotly_chart"))
+        verdict = "ok" if ratio <= goal else "OVER"
+        print(f"{name:26} {first * 1e3:8.0f}ms {median * 1e3:7.1f}ms {bare * 1e3:6.1f}ms {ratio:6.1f}x "
+              f"{goal:5.0f}x  {charts:3d}  {verdict}")
+        if query:
+            kb = figure_json_kb(at)
+            verdict = "ok" if kb < FIGURE_GOAL_KB else "OVER"
+            print(f"{'  figure JSON sent':26} {kb:8.1f}KB {'':>9} {'':>8} {'':>7} <{FIGURE_GOAL_KB}KB {verdict}")
+
+
+def slider_press_times(browser, script, route, moves):
+    """Seconds from a key press on the first slider to changed chart data, ``moves`` times."""
+    from e2e_harness import AppPage, StreamlitServer
+
+    with StreamlitServer(script.name, cwd=script.parent) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            app = AppPage(context.new_page(), server)
+            app.open(route)
+            app.press_on_slider(0, "ArrowRight")  # warm-up: the first redraw also lays the chart out
+            return [app.press_on_slider(0, "ArrowLeft" if i % 2 == 0 else "ArrowRight") for i in range(moves)]
+        finally:
+            context.close()
+
+
+def browser_table(bare_script, moves):
+    try:
+        from e2e_harness import find_chromium, launch_chromium
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        print(f"\nbrowser: skipped ({exc})")
+        return
+    chromium = find_chromium()
+    if chromium is None:
+        print("\nbrowser: skipped (no Chromium; `apt-get install chromium` or set CHROMIUM_PATH)")
+        return
+    print(f"\nReal browser: key press on a slider -> chart data changed, {moves} presses")
+    print(f"{'page':26} {'median':>9} {'p90':>9} {'x bare':>7}")
+    results = {}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium)
+        for name, script, route in ((BARE, bare_script, ""), ("softmax", ROOT / "app.py", "softmax")):
+            try:
+                times = slider_press_times(browser, script, route, moves)
+            except Exception as exc:  # playwright's errors have no common base; report and go on
+                print(f"{name:26} failed: {str(exc).splitlines()[0]}")
+                continue
+            results[name] = statistics.median(times)
+            p90 = float(np.percentile(times, 90))
+            ratio = results[name] / results.get(BARE, float("nan"))
+            print(f"{name:26} {results[name] * 1e3:7.0f}ms {p90 * 1e3:7.0f}ms {ratio:6.1f}x")
+        browser.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reruns", type=int, default=30, help="warm AppTest reruns per page")
+    parser.add_argument("--moves", type=int, default=15, help="slider key presses per page in the browser")
+    parser.add_argument("--no-browser", action="store_true", help="skip the real-browser measurement")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    # AppTest runs pages outside a server, so Streamlit warns "missing ScriptRunContext" on every run: noise here.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"{platform.system()} {platform.release()}, load {os.getloadavg()[0]:.1f}; Python {platform.python_version()}, "
+          f"streamlit {streamlit.version.STREAMLIT_VERSION_STRING}, numpy {np.__version__}")
+    with tempfile.TemporaryDirectory(prefix="bench-ui-") as folder:
+        bare_script = write_bare_app(folder)
+        apptest_table(bare_script, args.reruns)
+        if not args.no_browser:
+            browser_table(bare_script, args.moves)
+
+
+if __name__ == "__main__":
+    main()
