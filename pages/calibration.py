@@ -12,7 +12,7 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import calibration as charts
-from ui.components import chart, code_span, page_setup, quiz, style
+from ui.components import chart, code_span, is_projector, page_setup, quiz, style
 from ui.i18n import t
 
 MAX_EPOCHS, EVERY = 300, 5
@@ -269,7 +269,8 @@ def reliability_pair(probs, labels, *, title: str, key: str, view: str, cls: int
     table = pd.DataFrame({t("calibration.col.lo"): bins.edges[:-1], t("calibration.col.hi"): bins.edges[1:],
                           t("calibration.col.count"): bins.counts, t("calibration.col.conf"): bins.confidence,
                           t("calibration.col.acc"): bins.accuracy, t("calibration.col.gap"): bins.gap})
-    left, right = st.columns([1.4, 1])
+    # In projector mode the pair is stacked: side by side, the bin counts would collide.
+    left, right = (st.container(), st.container()) if is_projector() else st.columns([1.4, 1])
     with left:
         fig = _figure("reliability_diagram", bins, style=sty, title=title, x_title=x_title, y_title=y_title,
                                          gap_label=t("calibration.gap"), empty_label=t("calibration.empty"),

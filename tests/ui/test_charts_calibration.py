@@ -41,6 +41,7 @@ def test_lines_and_metric_bars_show_the_values_given():
     fig = charts.lines([1, 2, 3], [("a", [0.1, 0.2, 0.3])], style=STYLE, markers=[(2.0, "T*")], log_x=True)
     assert list(fig.data[0].y) == [0.1, 0.2, 0.3] and fig.data[0].text[-1] == "a 0.300"
     assert fig.layout.xaxis.type == "log" and fig.layout.shapes[0].x0 == 2.0
+    assert fig.layout.annotations[0].x == np.log10(2.0)  # annotations on a log axis are placed in log10 units
     fig = charts.metric_bars(["x", "<b>y</b>"], [0.5, np.inf], style=STYLE)
     assert list(fig.data[0].text) == ["0.5000", "inf"]
     assert fig.layout.xaxis.ticktext == ("x", "&lt;b&gt;y&lt;/b&gt;")

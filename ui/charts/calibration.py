@@ -70,7 +70,7 @@ def confidence_histogram(bins, *, style: theme.Style, accuracy: float, mean_conf
         hovertemplate="%{y:.4f}<extra></extra>",
     ))
     for x, colour, dash, label, pos in ((accuracy, theme.REFERENCE, "dash", accuracy_label, "top left"),
-                                        (mean_confidence, theme.HIGHLIGHT, "dot", confidence_label, "top right")):
+                                        (mean_confidence, theme.HIGHLIGHT, "dot", confidence_label, "left")):
         fig.add_vline(x=x, line={"dash": dash, "color": colour, "width": style.line_width},
                       annotation={"text": f"{label} {x:.3f}", "font": {"size": style.font_size - 2, "color": colour}},
                       annotation_position=pos)
@@ -91,16 +91,19 @@ def lines(x: Sequence[float], series: Sequence[tuple[str, Sequence[float]]], *, 
         text = [fmt_value(v, digits=3) for v in y] if label_points else [""] * (len(y) - 1) + [f"{name} {y[-1]:.3f}"]
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines+markers+text" if label_points else "lines+text", name=name, text=text,
-            textposition="top center" if label_points else "middle right", cliponaxis=False,
+            textposition="top center" if label_points else ("top right", "bottom right")[i % 2], cliponaxis=False,
             textfont={"size": max(style.font_size - 3, 9), "color": colour},
             line={"color": colour, "width": style.line_width, "dash": ("solid", "dash", "dot", "dashdot")[i % 4]},
             marker={"size": style.marker_size - 3}, hovertemplate="%{y:.4f}<extra></extra>",
         ))
     for j, (mx, label) in enumerate(markers):
-        fig.add_vline(x=float(mx), line={"dash": "dot" if j else "dash", "color": theme.MUTED if j else theme.HIGHLIGHT,
-                                         "width": style.line_width * 0.8},
-                      annotation={"text": label, "font": {"size": style.font_size - 2}},
-                      annotation_position="top right" if j % 2 == 0 else "bottom right")
+        # A shape takes data values on a log axis, an annotation takes log10 of them.
+        colour = theme.OKABE_ITO["reddish_purple"] if j == 0 else theme.MUTED
+        fig.add_shape(type="line", x0=float(mx), x1=float(mx), y0=0, y1=1, yref="paper",
+                      line={"dash": "dash" if j == 0 else "dot", "color": colour, "width": style.line_width * 0.8})
+        fig.add_annotation(x=float(np.log10(mx)) if log_x else float(mx), y=1.0 - 0.1 * j, yref="paper",
+                           text=label, showarrow=False, xanchor="right", xshift=-4,
+                           font={"size": style.font_size - 2, "color": colour})
     if log_x:
         fig.update_xaxes(type="log")
     layout(fig, style, title=title, x_title=x_title, y_title=y_title)
