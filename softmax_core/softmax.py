@@ -360,8 +360,9 @@ def naive_softmax(logits, *, dtype=np.float64):
     >>> naive_softmax([12.0, 0.0], dtype=np.float16)  # e^12 > 65504, the float16 maximum
     array([nan,  0.], dtype=float16)
     """
-    x = np.asarray(logits, dtype=_check_float_dtype(dtype))
-    with np.errstate(**_QUIET):
+    dtype = _check_float_dtype(dtype)
+    with np.errstate(**_QUIET):  # a logit beyond the dtype's range becomes inf, as the hardware gives
+        x = np.asarray(logits, dtype=dtype)
         e = np.exp(x)
         return e / np.sum(e, axis=-1, keepdims=True)
 
