@@ -114,8 +114,8 @@ def quiz(key: str, *, question: str, options: Sequence[str], answer: int, explan
         st.markdown(f"**{t('common.quiz.heading')}** {question}")
         choice = st.radio(question, options, index=None, key=f"quiz.{key}.choice", label_visibility="collapsed")
         revealed = st.session_state.get(f"quiz.{key}.revealed", False)
-        if st.button(t("common.quiz.reveal"), key=f"quiz.{key}.button", disabled=choice is None or revealed):
-            st.session_state[f"quiz.{key}.revealed"] = revealed = True
+        st.button(t("common.quiz.reveal"), key=f"quiz.{key}.button", disabled=choice is None or revealed,
+                  on_click=st.session_state.__setitem__, args=(f"quiz.{key}.revealed", True))
         if revealed and choice is not None:
             if options.index(choice) == answer:
                 st.success(t("common.quiz.right"), icon=":material/check_circle:")

@@ -106,13 +106,22 @@ def test_classes_can_be_added_and_removed():
     assert at.query_params["logits"] == "2,1"
 
 
-def test_the_quiz_reveals_only_after_an_answer():
+def _reveal_button(at):
+    return next(b for b in at.button if b.key == "quiz.softmax.plus5.button")
+
+
+@pytest.mark.parametrize(("answer", "verdict"), [(1, "success"), (0, "error")])
+def test_the_quiz_reveals_only_after_an_answer(answer, verdict):
     at = open_page("softmax")
-    reveal = [b for b in at.button if b.key == "quiz.softmax.plus5.button"][0]
-    assert reveal.disabled
-    at.radio(key="quiz.softmax.plus5.choice").set_value(at.radio(key="quiz.softmax.plus5.choice").options[1]).run()
-    [b for b in at.button if b.key == "quiz.softmax.plus5.button"][0].click().run()
-    assert at.success
+    assert _reveal_button(at).disabled
+    before = len(at.get(verdict))
+    choice = at.radio(key="quiz.softmax.plus5.choice")
+    choice.set_value(choice.options[answer]).run()
+    assert not _reveal_button(at).disabled
+    assert len(at.get(verdict)) == before  # nothing revealed yet
+    _reveal_button(at).click().run()
+    assert len(at.get(verdict)) == before + 1
+    assert "e^5" in texts(at)
 
 
 def test_the_misconception_box_computes_the_odds_of_a_small_lead():
