@@ -16,12 +16,12 @@ import softmax_core as sc
 from ui import theme
 from ui.charts import cross_entropy as charts
 from ui.charts.common import fmt_value
-from ui.components import chart, class_names, code_span, logit_error_text, quiz, show_param_warnings
+from ui.components import chart, class_names, code_span, is_projector, logit_error_text, quiz, show_param_warnings
 from ui.i18n import t
 from ui.state import PageState, ParamError
 
 PARTS = ("bce", "categorical", "smoothing", "training", "mse")
-CLIP_RANGE = 40.0  # the clipping chart's logits run over ±CLIP_RANGE
+CLIP_RANGE = 110.0  # ±110 reaches float32's underflow of sigmoid (about −104), so y = 1 also shows the ∞
 DEFAULT_PAIRS = pd.DataFrame({"y": [1, 0, 1, 0], "yhat": [0.9, 0.2, 0.4, 0.95]})
 
 
@@ -52,7 +52,7 @@ def _figure(builder: str, *args, **kwargs):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _clipping(target: int, eps: float) -> sc.ClippingComparison:
-    return sc.clipping_comparison(np.linspace(-CLIP_RANGE, CLIP_RANGE, 321), target, eps=eps)
+    return sc.clipping_comparison(np.linspace(-CLIP_RANGE, CLIP_RANGE, 441), target, eps=eps)
 
 
 def _on_logits(state: PageState) -> None:
@@ -73,6 +73,13 @@ def _on_logits(state: PageState) -> None:
 
 def _move_step(state: PageState, delta: int) -> None:
     state["step"] = int(min(max(state["step"] + delta, 0), state["steps"]))
+
+
+def _chart_pair():
+    """Two charts side by side; stacked in projector mode, where half a screen is too narrow for large type."""
+    if is_projector():
+        return st.container(), st.container()
+    return st.columns(2, gap="medium")
 
 
 def _f(x: float, digits: int = 4) -> str:
@@ -169,9 +176,9 @@ def binary_part(ex: Example) -> None:
     infinite = np.flatnonzero(~np.isfinite(comp.naive))
     flat = np.flatnonzero(comp.grad_clipped == 0)
     edge = 0 if target == 1 else -1  # the wrong end of the chart
-    table = pd.DataFrame({t("cross_entropy.bce.table_clip_z"): comp.logits[::16],
-                          t("cross_entropy.bce.table_clip_p"): comp.probs[::16],
-                          **{name: values[::16] for name, values in series.items()}})
+    table = pd.DataFrame({t("cross_entropy.bce.table_clip_z"): comp.logits[::20],
+                          t("cross_entropy.bce.table_clip_p"): comp.probs[::20],
+                          **{name: values[::20] for name, values in series.items()}})
     wrong_side = flat[flat < len(comp.logits) // 2] if target == 1 else flat[flat > len(comp.logits) // 2]
     chart(fig, key="clip_chart", table=table, summary=t(
         "cross_entropy.bce.clip_summary", target=target,
@@ -229,7 +236,7 @@ def categorical_part(ex: Example) -> None:
     k = len(logits)
     st.header(t("cross_entropy.cat.heading"))
     st.markdown(t("cross_entropy.cat.intro"))
-    left, right = st.columns(2, gap="medium")
+    left, right = _chart_pair()
     with left:
         values = np.linspace(min(logits.min(), logits[y]) - 6.0, max(logits.max(), logits[y]) + 6.0, 161)
         curve = sc.loss_along_logit(logits, y, values)
@@ -249,7 +256,7 @@ def categorical_part(ex: Example) -> None:
                         title=t("cross_entropy.cat.bars_title"), key="grad_chart",
                         summary=t("cross_entropy.cat.bars_summary", label=code_span(labels[y]),
                                   values=", ".join(_f(g) for g in grad[:20])))
-    st.markdown(t("cross_entropy.cat.grad_words", grad_true=_f(grad[y]), total=f"{float(grad.sum()):.1g}"))
+    st.markdown(t("cross_entropy.cat.grad_words", grad_true=_f(grad[y]), total=f"{float(grad.sum()):.1e}"))
     st.info(t("cross_entropy.cat.frameworks"), icon=":material/code:")
 
 
@@ -297,18 +304,20 @@ def training_part(ex: Example) -> None:
     if state["step"] > steps:
         state["step"] = steps
     run = _run(tuple(_start_logits(ex)), y, state["lr"], steps, "cross_entropy")
-    prev, slider, nxt = st.columns([1, 6, 1], vertical_alignment="bottom")
-    prev.button(t("cross_entropy.train.prev"), icon=":material/skip_previous:", on_click=_move_step, args=(state, -1),
-                disabled=state["step"] <= 0, width="stretch")
-    step = slider.slider(t("cross_entropy.train.step"), 0, steps, key=state.key("step"))
+    prev, nxt, _ = st.columns([1, 1, 2])
+    prev.button(t("cross_entropy.train.prev"), icon=":material/skip_previous:", on_click=_move_step,
+                args=(state, -1), disabled=state["step"] <= 0, width="stretch")
     nxt.button(t("cross_entropy.train.next"), icon=":material/skip_next:", on_click=_move_step, args=(state, 1),
                disabled=state["step"] >= steps, width="stretch")
+    step = st.slider(t("cross_entropy.train.step"), 0, steps, key=state.key("step"))
     if run.probs[0, y] > 0.99:
         st.info(t("cross_entropy.train.already"), icon=":material/check:")
-    left, right = st.columns(2, gap="medium")
+    left, right = _chart_pair()
     table = pd.DataFrame({t("cross_entropy.train.col_step"): np.arange(steps + 1),
                           t("cross_entropy.train.col_loss"): run.losses,
                           t("cross_entropy.train.col_p_true"): run.probs[:, y]})
+    paths_table = pd.DataFrame({t("cross_entropy.train.col_step"): np.arange(steps + 1),
+                                **{f"{i}: {name}": run.probs[:, i] for i, name in enumerate(labels[:20])}})
     with left:
         fig = _figure("loss_curves", {t("cross_entropy.train.ce"): run.losses}, step=step, style=sty,
                                      title=t("cross_entropy.train.loss_title"),
@@ -322,14 +331,14 @@ def training_part(ex: Example) -> None:
                                            title=t("cross_entropy.train.paths_title"),
                                            x_title=t("cross_entropy.train.steps_axis"),
                                            y_title=t("cross_entropy.train.prob_axis"))
-        chart(fig, key="paths_chart", summary=t(
+        chart(fig, key="paths_chart", table=paths_table, summary=t(
             "cross_entropy.train.paths_summary", label=code_span(labels[y]), first=_f(run.probs[0, y]),
             last=_f(run.probs[-1, y]), step=step, now=_f(run.probs[step, y])))
     fig = _figure("animated_bars", run.probs, labels, true_class=y, style=sty,
                   play_text=t("cross_entropy.train.play"), pause_text=t("cross_entropy.train.pause"),
                   step_text=t("cross_entropy.train.step_prefix"), title=t("cross_entropy.train.anim_title"),
                   y_title=t("cross_entropy.train.prob_axis"))
-    chart(fig, key="anim_chart", summary=t("cross_entropy.train.anim_summary", steps=steps))
+    chart(fig, key="anim_chart", table=paths_table, summary=t("cross_entropy.train.anim_summary", steps=steps))
 
 
 def mse_part(ex: Example) -> None:
@@ -341,10 +350,11 @@ def mse_part(ex: Example) -> None:
     ce_run = _run(tuple(start), y, lr, steps, "cross_entropy")
     se_run = _run(tuple(start), y, lr, steps, "squared_error")
     ce_name, se_name = t("cross_entropy.train.ce"), t("cross_entropy.mse.se")
-    left, right = st.columns(2, gap="medium")
+    race_title = "cross_entropy.mse.race_title" + ("" if state["start"] == "wrong" else "_yours")
+    left, right = _chart_pair()
     with left:
         fig = _figure("loss_curves", {ce_name: ce_run.probs[:, y], se_name: se_run.probs[:, y]}, step=steps,
-                                     style=sty, title=t("cross_entropy.mse.race_title"),
+                                     style=sty, title=t(race_title),
                                      x_title=t("cross_entropy.train.steps_axis"), y_title=t("cross_entropy.mse.col_p"),
                                      y_range=(0.0, 1.08))
         chart(fig, key="race_chart", summary=t("cross_entropy.mse.race_summary", steps=steps,

@@ -20,8 +20,16 @@ def _finite(values) -> list:
 
 
 def _legend(fig: go.Figure, style: theme.Style) -> None:
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0,
-                                               "font": {"size": style.font_size}})
+    """A horizontal legend between the title and the plot, with room made for it so the two never overlap."""
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0,
+                                               "font": {"size": style.font_size}},
+                      margin={"t": style.title_size + 3 * style.font_size + 30},
+                      title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 10}})
+
+
+def _label_side(s: int, n: int) -> str:
+    """Print a point's value on the side facing the middle, so labels near the ends stay inside the chart."""
+    return "top right" if s < n / 2 else "top left"
 
 
 def bce_curves(grid: np.ndarray, loss_pos: np.ndarray, loss_neg: np.ndarray, *, yhat: float, target: int,
@@ -39,13 +47,18 @@ def bce_curves(grid: np.ndarray, loss_pos: np.ndarray, loss_neg: np.ndarray, *, 
                                  hovertemplate="ŷ=%{x:.3f}: %{y:.4f}<extra></extra>"))
     finite = bool(np.isfinite(loss))
     shown = min(loss, LOSS_CAP) if finite else LOSS_CAP
+    colour = theme.SERIES[int(target == 0)]
     fig.add_trace(go.Scatter(
-        x=[float(yhat)], y=[float(shown)], mode="markers+text", text=[escape_label(marker_text)],
-        textposition="top right" if yhat < 0.5 else "top left", name=escape_label(marker_text),
-        marker={"size": style.marker_size * 1.6, "color": theme.SERIES[target == 0],
+        x=[float(yhat)], y=[float(shown)], mode="markers", text=[escape_label(marker_text)],
+        name=escape_label(marker_text),
+        marker={"size": style.marker_size * 1.6, "color": colour,
                 "symbol": "circle" if finite and loss <= LOSS_CAP else "triangle-up",
                 "line": {"width": 2, "color": "white"}},
-        textfont={"size": style.bar_text_size}, cliponaxis=False, showlegend=False))
+        cliponaxis=False, showlegend=False))
+    # The value sits in a fixed box at the top centre: next to the marker it would cross the other curve.
+    fig.add_annotation(x=0.5, y=0.97, xref="paper", yref="paper", showarrow=False, text=escape_label(marker_text),
+                       font={"size": style.bar_text_size + 2, "color": colour}, bordercolor=colour, borderwidth=2,
+                       borderpad=4, bgcolor="rgba(255,255,255,0.85)")
     fig.update_xaxes(range=[0, 1], tickformat=".1f")
     fig.update_yaxes(range=[0, LOSS_CAP * 1.08])
     layout(fig, style, title=title, x_title=x_title, y_title=y_title)
@@ -148,7 +161,7 @@ def loss_curves(losses: Mapping[str, np.ndarray], *, step: int, style: theme.Sty
                                  line={"color": colour, "width": style.line_width}))
         s = min(int(step), len(values) - 1)
         fig.add_trace(go.Scatter(x=[s], y=_finite(values[s:s + 1]), mode="markers+text", showlegend=False,
-                                 text=[fmt_value(values[s])], textposition="top right",
+                                 text=[fmt_value(values[s])], textposition=_label_side(s, len(values)),
                                  marker={"size": style.marker_size * 1.4, "color": colour},
                                  textfont={"size": style.bar_text_size, "color": colour}, cliponaxis=False))
     if y_range is None:
@@ -175,7 +188,8 @@ def probability_paths(probs: np.ndarray, labels: Sequence[str], *, true_class: i
                                  line={"color": colour, "width": style.line_width * (1.6 if true else 0.8)}))
         if true or len(labels) <= 4:
             fig.add_trace(go.Scatter(x=[s], y=[float(probs[s, k])], mode="markers+text", showlegend=False,
-                                     text=[fmt_value(probs[s, k], digits=3)], textposition="top right",
+                                     text=[fmt_value(probs[s, k], digits=3)],
+                                     textposition=_label_side(s, probs.shape[0]),
                                      marker={"size": style.marker_size, "color": colour},
                                      textfont={"size": style.bar_text_size, "color": colour}, cliponaxis=False))
     fig.add_vline(x=s, line={"dash": "dot", "width": max(style.line_width / 2, 1), "color": theme.MUTED})
@@ -208,19 +222,19 @@ def animated_bars(probs: np.ndarray, labels: Sequence[str], *, true_class: int, 
     animation = {"frame": {"duration": frame_ms, "redraw": True}, "transition": {"duration": 0},
                  "fromcurrent": True, "mode": "immediate"}
     fig.update_layout(
-        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left",
-                      "yanchor": "top", "showactive": False, "font": {"size": style.font_size},
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 1, "y": 1.02, "xanchor": "right",
+                      "yanchor": "bottom", "showactive": False, "font": {"size": style.font_size},
                       "buttons": [{"label": escape_label(play_text), "method": "animate", "args": [None, animation]},
                                   {"label": escape_label(pause_text), "method": "animate",
                                    "args": [[None], {"frame": {"duration": 0, "redraw": False},
                                                      "mode": "immediate"}]}]}],
-        sliders=[{"active": 0, "x": 0.25, "len": 0.75, "y": -0.08, "yanchor": "top",
+        sliders=[{"active": 0, "x": 0, "len": 1, "y": -0.06, "yanchor": "top",
                   "currentvalue": {"prefix": escape_label(step_text), "font": {"size": style.font_size}},
                   "font": {"size": max(style.font_size - 4, 10)},
                   "steps": [{"label": str(s), "method": "animate",
                              "args": [[str(s)], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}]}
                             for s in range(probs.shape[0])]}],
-        margin={"b": 110},
+        margin={"b": 40 + 5 * style.font_size, "t": style.title_size + 3 * style.font_size + 30},
         height=int(style.height * 1.15),
     )
     return fig
