@@ -7,7 +7,7 @@ import streamlit as st
 import softmax_core as sc
 from ui import theme
 from ui.charts import relatives as charts
-from ui.components import chart, class_names, code_span, page_setup, quiz, style
+from ui.components import chart, class_names, code_span, is_projector, page_setup, quiz, style
 from ui.i18n import t
 
 MAX_LABELS = 5
@@ -18,6 +18,19 @@ PREFERENCES = np.array([2.0, 1.0, 0.5, -1.0])  # an RL agent's action preference
 
 state = page_setup("relatives")
 sty = style()
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _figure(builder: str, *args, **kwargs):
+    """A chart builder's figure, built once per distinct input: Plotly's validation costs far more than
+    drawing, and st.plotly_chart only reads the figure, so sharing the object is safe."""
+    return getattr(charts, builder)(*args, **kwargs)
+
+
+def _columns(spec, **kwargs):
+    """Side-by-side columns, stacked in projector mode where every chart needs the full width."""
+    n = spec if isinstance(spec, int) else len(spec)
+    return [st.container() for _ in range(n)] if is_projector() else st.columns(spec, **kwargs)
 
 
 def _on_slider(i: int) -> None:
@@ -65,145 +78,158 @@ k = len(logits)
 labels = class_names(state["labels"], len(all_logits))[:k]
 present = np.array([(state["present"] >> i) & 1 for i in range(k)], dtype=bool)
 
-# ---- 1. sigmoid is a two-class softmax ---------------------------------------------------------------------------
-st.header(t("relatives.sigmoid_heading"))
-left, right = st.columns([1, 1.4], gap="large")
-with left:
-    st.markdown(t("relatives.sigmoid_proof"))
-    z0 = st.slider(t("relatives.z_slider"), -8.0, 8.0, step=0.1, key=state.key("z"))
-    st.markdown(t("relatives.logistic"))
-grid, sig, soft2 = _sigmoid_curves()
-p0 = float(sc.sigmoid(z0))
-with right:
-    fig = charts.curves(grid, {t("relatives.sigmoid_name"): sig, t("relatives.softmax2_name"): soft2}, style=sty,
-                        point=(z0, {t("relatives.sigmoid_name"): p0,
-                                    t("relatives.softmax2_name"): float(sc.sigmoid_as_softmax(z0))}),
-                        title=t("relatives.sigmoid_title"), x_title="z", y_title=t("relatives.prob_axis"))
-    gap = float(np.max(np.abs(sig - soft2)))
-    chart(fig, summary=t("relatives.sigmoid_summary", z=f"{z0:g}", p=f"{p0:.4f}", gap=f"{gap:.1e}"),
-          table=pd.DataFrame({"z": grid, t("relatives.sigmoid_name"): sig, t("relatives.softmax2_name"): soft2}),
-          key="sigmoid")
+PARTS = ("sigmoid", "multilabel", "argmax", "jacobian", "lives", "table")
+# One part at a time: every chart costs about as much as a whole bare page to send, so the page shows one part.
+part = st.radio(t("relatives.part"), PARTS, key=state.key("part"), horizontal=True,
+                format_func=lambda p: t(f"relatives.parts.{p}"))
 
-# ---- 2. multi-class against multi-label ----------------------------------------------------------------------------
-st.header(t("relatives.multi_heading"))
-st.markdown(t("relatives.multi_intro"))
-inputs, views = st.columns([1, 2.2], gap="medium")
-with inputs:
-    st.button(t("relatives.example"), on_click=_on_example, icon=":material/pets:", width="stretch")
-    sliders = bool(np.all(np.abs(logits) <= SLIDER_RANGE))
-    if not sliders:
-        st.info(t("relatives.no_sliders", r=int(SLIDER_RANGE)), icon=":material/edit_note:")
-    for i in range(k):
-        key = state.key(f"z{i}")
-        if sliders:
-            if st.session_state.get(key) != logits[i]:
-                st.session_state[key] = float(logits[i])
-            st.slider(code_span(labels[i], limit=24), -SLIDER_RANGE, SLIDER_RANGE, step=0.1, key=key,
-                      on_change=_on_slider, args=(i,))
-        has = state.key(f"has{i}")
-        st.session_state[has] = bool(present[i])
-        st.checkbox(t("relatives.in_image", label=code_span(labels[i], limit=24)), key=has, on_change=_on_present,
-                    args=(i,))
-outputs = sc.multilabel_outputs(logits, present)
-with views:
-    soft_col, sig_col = st.columns(2)
-    with soft_col:
-        fig = charts.label_bars(outputs.softmax_probs, labels, style=sty, colour=theme.BAR,
-                                title=t("relatives.softmax_view"), y_title=t("relatives.prob_axis"))
-        chart(fig, summary=t("relatives.softmax_view_summary", total=f"{outputs.softmax_probs.sum():.4f}"),
-              key="softmax_view")
-    with sig_col:
-        fig = charts.label_bars(outputs.sigmoid_probs, labels, style=sty, colour=theme.HIGHLIGHT, pattern="/",
-                                title=t("relatives.sigmoid_view"), y_title=t("relatives.prob_axis"), line=0.5,
-                                line_text=t("relatives.threshold"))
-        chart(fig, summary=t("relatives.sigmoid_view_summary", total=f"{outputs.sigmoid_probs.sum():.4f}",
-                             n=int((outputs.sigmoid_probs > 0.5).sum())), key="sigmoid_view")
-    st.dataframe(pd.DataFrame({t("relatives.col.label"): labels, t("relatives.col.logit"): logits,
-                               t("relatives.col.present"): present,
-                               t("relatives.col.softmax"): outputs.softmax_probs,
-                               t("relatives.col.sigmoid"): outputs.sigmoid_probs}),
-                 hide_index=True, width="stretch")
-if outputs.cross_entropy is None:
-    st.markdown(t("relatives.loss_none", bce=f"{outputs.bce_sum:.4f}"))
-else:
-    st.markdown(t("relatives.losses", ce=f"{outputs.cross_entropy:.4f}", floor=f"{outputs.cross_entropy_floor:.4f}",
-                  n=int(present.sum()), bce=f"{outputs.bce_sum:.4f}"))
+if part == "sigmoid":
+    # ---- 1. sigmoid is a two-class softmax ---------------------------------------------------------------------------
+    st.header(t("relatives.sigmoid_heading"))
+    left, right = _columns([1, 1.4], gap="large")
+    with left:
+        st.markdown(t("relatives.sigmoid_proof"))
+        z0 = st.slider(t("relatives.z_slider"), -8.0, 8.0, step=0.1, key=state.key("z"))
+        st.markdown(t("relatives.logistic"))
+    grid, sig, soft2 = _sigmoid_curves()
+    p0 = float(sc.sigmoid(z0))
+    with right:
+        fig = _figure("curves", grid, {t("relatives.sigmoid_name"): sig, t("relatives.softmax2_name"): soft2},
+                      style=sty, point=(z0, {t("relatives.sigmoid_name"): p0,
+                                  t("relatives.softmax2_name"): float(sc.sigmoid_as_softmax(z0))}),
+                      title=t("relatives.sigmoid_title"), x_title="z", y_title=t("relatives.prob_axis"))
+        gap = float(np.max(np.abs(sig - soft2)))
+        chart(fig, summary=t("relatives.sigmoid_summary", z=f"{z0:g}", p=f"{p0:.4f}", gap=f"{gap:.1e}"),
+              table=pd.DataFrame({"z": grid, t("relatives.sigmoid_name"): sig, t("relatives.softmax2_name"): soft2}),
+              key="sigmoid")
 
-# ---- 3. argmax, softmax, max, logsumexp --------------------------------------------------------------------------
-st.header(t("relatives.argmax_heading"))
-st.markdown(t("relatives.argmax_intro"))
-cls = state["cls"]
-if cls >= k:
-    st.warning(t("relatives.cls_too_big", cls=cls, k=k), icon=":material/link_off:")
-    cls = 0
-    state["cls"] = 0
-cls = st.selectbox(t("relatives.cls"), list(range(k)), format_func=lambda i: labels[i], key=state.key("cls"))
-sl = _slice(tuple(float(v) for v in logits), int(cls))
-name = labels[cls]
-hard_col, lse_col = st.columns(2)
-with hard_col:
-    fig = charts.curves(sl.grid, {t("relatives.soft_name", label=name): sl.soft,
-                                  t("relatives.hard_name", label=name): sl.hard},
-                        step=(t("relatives.hard_name", label=name),), style=sty, title=t("relatives.argmax_title"),
-                        x_title=t("relatives.moving", label=name), y_title=t("relatives.prob_axis"))
-    chart(fig, summary=t("relatives.argmax_summary", label=code_span(name)),
-          table=pd.DataFrame({t("relatives.moving", label=name): sl.grid, "argmax": sl.hard, "softmax": sl.soft}),
-          key="argmax")
-with lse_col:
-    fig = charts.curves(sl.grid, {"logsumexp": sl.lse, "max": sl.max}, style=sty, title=t("relatives.lse_title"),
-                        x_title=t("relatives.moving", label=name), y_title=t("relatives.value_axis"))
-    chart(fig, summary=t("relatives.lse_summary", gap=f"{float(np.max(sl.lse - sl.max)):.4f}",
-                         log_k=f"{np.log(k):.4f}", k=k),
-          table=pd.DataFrame({t("relatives.moving", label=name): sl.grid, "max": sl.max, "logsumexp": sl.lse}),
-          key="lse")
+if part == "multilabel":
+    # ---- 2. multi-class against multi-label --------------------------------------------------------------------------
+    st.header(t("relatives.multi_heading"))
+    st.markdown(t("relatives.multi_intro"))
+    inputs, views = _columns([1, 2.2], gap="medium")
+    with inputs:
+        st.button(t("relatives.example"), on_click=_on_example, icon=":material/pets:", width="stretch")
+        sliders = bool(np.all(np.abs(logits) <= SLIDER_RANGE))
+        if not sliders:
+            st.info(t("relatives.no_sliders", r=int(SLIDER_RANGE)), icon=":material/edit_note:")
+        for i in range(k):
+            key = state.key(f"z{i}")
+            if sliders:
+                if st.session_state.get(key) != logits[i]:
+                    st.session_state[key] = float(logits[i])
+                st.slider(code_span(labels[i], limit=24), -SLIDER_RANGE, SLIDER_RANGE, step=0.1, key=key,
+                          on_change=_on_slider, args=(i,))
+            has = state.key(f"has{i}")
+            st.session_state[has] = bool(present[i])
+            st.checkbox(t("relatives.in_image", label=code_span(labels[i], limit=24)), key=has, on_change=_on_present,
+                        args=(i,))
+    outputs = sc.multilabel_outputs(logits, present)
+    with views:
+        soft_col, sig_col = _columns(2)
+        with soft_col:
+            fig = _figure("label_bars", outputs.softmax_probs, labels, style=sty, colour=theme.BAR,
+                          title=t("relatives.softmax_view"), y_title=t("relatives.prob_axis"))
+            chart(fig, summary=t("relatives.softmax_view_summary", total=f"{outputs.softmax_probs.sum():.4f}"),
+                  key="softmax_view")
+        with sig_col:
+            fig = _figure("label_bars", outputs.sigmoid_probs, labels, style=sty, colour=theme.HIGHLIGHT, pattern="/",
+                          title=t("relatives.sigmoid_view"), y_title=t("relatives.prob_axis"), line=0.5,
+                          line_text=t("relatives.threshold"))
+            chart(fig, summary=t("relatives.sigmoid_view_summary", total=f"{outputs.sigmoid_probs.sum():.4f}",
+                                 n=int((outputs.sigmoid_probs > 0.5).sum())), key="sigmoid_view")
+        st.dataframe(pd.DataFrame({t("relatives.col.label"): labels, t("relatives.col.logit"): logits,
+                                   t("relatives.col.present"): present,
+                                   t("relatives.col.softmax"): outputs.softmax_probs,
+                                   t("relatives.col.sigmoid"): outputs.sigmoid_probs}),
+                     hide_index=True, width="stretch")
+    if outputs.cross_entropy is None:
+        st.markdown(t("relatives.loss_none", bce=f"{outputs.bce_sum:.4f}"))
+    else:
+        st.markdown(t("relatives.losses", ce=f"{outputs.cross_entropy:.4f}", floor=f"{outputs.cross_entropy_floor:.4f}",
+                      n=int(present.sum()), bce=f"{outputs.bce_sum:.4f}"))
 
-st.subheader(t("relatives.jacobian_heading"))
-probs = sc.softmax(logits)
-jac = sc.softmax_jacobian(probs)
-st.markdown(t("relatives.jacobian_intro"))
-fig = charts.jacobian_heatmap(jac, labels, style=sty, title=t("relatives.jacobian_title"))
-chart(fig, summary=t("relatives.jacobian_summary", diag=f"{float(np.max(np.diag(jac))):.4f}",
-                     row=f"{float(np.max(np.abs(jac.sum(axis=1)))):.1e}"),
-      table=pd.DataFrame(jac, columns=[f"∂/∂z[{j}] {labels[j]}" for j in range(k)],
-                         index=[f"p[{i}] {labels[i]}" for i in range(k)]).reset_index(names=""), key="jacobian")
+if part == "argmax":
+    # ---- 3. argmax, softmax, max, logsumexp --------------------------------------------------------------------------
+    st.header(t("relatives.argmax_heading"))
+    st.markdown(t("relatives.argmax_intro"))
+    cls = state["cls"]
+    if cls >= k:
+        st.warning(t("relatives.cls_too_big", cls=cls, k=k), icon=":material/link_off:")
+        cls = 0
+        state["cls"] = 0
+    cls = st.selectbox(t("relatives.cls"), list(range(k)), format_func=lambda i: labels[i], key=state.key("cls"))
+    sl = _slice(tuple(float(v) for v in logits), int(cls))
+    name = labels[cls]
+    hard_col, lse_col = _columns(2)
+    with hard_col:
+        fig = _figure("curves", sl.grid, {t("relatives.soft_name", label=name): sl.soft,
+                      t("relatives.hard_name", label=name): sl.hard},
+            step=(t("relatives.hard_name", label=name),), style=sty, title=t("relatives.argmax_title"),
+            x_title=t("relatives.moving", label=name), y_title=t("relatives.prob_axis"))
+        chart(fig, summary=t("relatives.argmax_summary", label=code_span(name)),
+              table=pd.DataFrame({t("relatives.moving", label=name): sl.grid, "argmax": sl.hard, "softmax": sl.soft}),
+              key="argmax")
+    with lse_col:
+        fig = _figure("curves", sl.grid, {"logsumexp": sl.lse, "max": sl.max}, style=sty,
+                      title=t("relatives.lse_title"),
+                      x_title=t("relatives.moving", label=name), y_title=t("relatives.value_axis"))
+        chart(fig, summary=t("relatives.lse_summary", gap=f"{float(np.max(sl.lse - sl.max)):.4f}",
+                             log_k=f"{np.log(k):.4f}", k=k),
+              table=pd.DataFrame({t("relatives.moving", label=name): sl.grid, "max": sl.max, "logsumexp": sl.lse}),
+              key="lse")
 
-# ---- 4. where softmax lives --------------------------------------------------------------------------------------
-st.header(t("relatives.lives_heading"))
-st.subheader(t("relatives.attention_heading"))
-st.markdown(t("relatives.attention_intro"))
-d_col, a_col = st.columns(2)
-d = d_col.slider(t("relatives.d_slider"), 1, 1024, step=1, key=state.key("d"))
-a = a_col.slider(t("relatives.a_slider"), 0.0, 1.0, step=0.05, key=state.key("a"), help=t("relatives.a_help"))
-plain, scaled = _attention(int(d), float(a))
-tokens = t("relatives.tokens").split(",")[:N_TOKENS]
-fig = charts.grouped_bars({t("relatives.unscaled"): plain.weights, t("relatives.scaled", a=f"{a:g}"): scaled.weights},
-                          tokens, style=sty, title=t("relatives.attention_title", d=d),
-                          y_title=t("relatives.weight_axis"))
-chart(fig, summary=t("relatives.attention_summary", d=d, top_plain=f"{plain.weights.max():.3f}",
-                     top_scaled=f"{scaled.weights.max():.3f}", a=f"{a:g}",
-                     h_plain=f"{sc.entropy(plain.weights):.3f}", h_scaled=f"{sc.entropy(scaled.weights):.3f}",
-                     h_max=f"{np.log(N_TOKENS):.3f}"),
-      table=pd.DataFrame({t("relatives.col.token"): tokens, t("relatives.col.score_plain"): plain.scores,
-                          t("relatives.col.weight_plain"): plain.weights,
-                          t("relatives.col.score_scaled"): scaled.scores,
-                          t("relatives.col.weight_scaled"): scaled.weights}), key="attention")
+if part == "jacobian":
+    st.subheader(t("relatives.jacobian_heading"))
+    probs = sc.softmax(logits)
+    jac = sc.softmax_jacobian(probs)
+    st.markdown(t("relatives.jacobian_intro"))
+    fig = _figure("jacobian_heatmap", jac, labels, style=sty, title=t("relatives.jacobian_title"))
+    chart(fig, summary=t("relatives.jacobian_summary", diag=f"{float(np.max(np.diag(jac))):.4f}",
+                         row=f"{float(np.max(np.abs(jac.sum(axis=1)))):.1e}"),
+          table=pd.DataFrame(jac, columns=[f"∂/∂z[{j}] {labels[j]}" for j in range(k)],
+                             index=[f"p[{i}] {labels[i]}" for i in range(k)]).reset_index(names=""), key="jacobian")
 
-st.subheader(t("relatives.policy_heading"))
-actions = t("relatives.actions").split(",")
-policy = sc.softmax(PREFERENCES)
-step = -sc.cross_entropy_grad(PREFERENCES, 0)  # d log pi(a0) / dh = onehot(a0) - pi
-st.markdown(t("relatives.policy_intro", action=actions[0]))
-st.dataframe(pd.DataFrame({t("relatives.col.action"): actions, "h(a)": PREFERENCES, "π(a)": policy,
-                           t("relatives.col.grad", action=actions[0]): step}), hide_index=True, width="stretch")
+if part == "lives":
+    # ---- 4. where softmax lives --------------------------------------------------------------------------------------
+    st.header(t("relatives.lives_heading"))
+    st.subheader(t("relatives.attention_heading"))
+    st.markdown(t("relatives.attention_intro"))
+    d_col, a_col = _columns(2)
+    d = d_col.slider(t("relatives.d_slider"), 1, 1024, step=1, key=state.key("d"))
+    a = a_col.slider(t("relatives.a_slider"), 0.0, 1.0, step=0.05, key=state.key("a"), help=t("relatives.a_help"))
+    plain, scaled = _attention(int(d), float(a))
+    tokens = t("relatives.tokens").split(",")[:N_TOKENS]
+    weights = {t("relatives.unscaled"): plain.weights, t("relatives.scaled", a=f"{a:g}"): scaled.weights}
+    fig = _figure("grouped_bars", weights,
+                  tokens, style=sty, title=t("relatives.attention_title", d=d),
+                  y_title=t("relatives.weight_axis"))
+    chart(fig, summary=t("relatives.attention_summary", d=d, top_plain=f"{plain.weights.max():.3f}",
+                         top_scaled=f"{scaled.weights.max():.3f}", a=f"{a:g}",
+                         h_plain=f"{sc.entropy(plain.weights):.3f}", h_scaled=f"{sc.entropy(scaled.weights):.3f}",
+                         h_max=f"{np.log(N_TOKENS):.3f}"),
+          table=pd.DataFrame({t("relatives.col.token"): tokens, t("relatives.col.score_plain"): plain.scores,
+                              t("relatives.col.weight_plain"): plain.weights,
+                              t("relatives.col.score_scaled"): scaled.scores,
+                              t("relatives.col.weight_scaled"): scaled.weights}), key="attention")
 
-st.subheader(t("relatives.lm_heading"))
-st.markdown(t("relatives.lm_body"))
-st.page_link("pages/temperature.py", label=t("relatives.to_temperature"), icon=":material/thermostat:")
-st.markdown(t("relatives.bottleneck"))
+    st.subheader(t("relatives.policy_heading"))
+    actions = t("relatives.actions").split(",")
+    policy = sc.softmax(PREFERENCES)
+    step = -sc.cross_entropy_grad(PREFERENCES, 0)  # d log pi(a0) / dh = onehot(a0) - pi
+    st.markdown(t("relatives.policy_intro", action=actions[0]))
+    st.dataframe(pd.DataFrame({t("relatives.col.action"): actions, "h(a)": PREFERENCES, "π(a)": policy,
+                               t("relatives.col.grad", action=actions[0]): step}), hide_index=True, width="stretch")
 
-# ---- 5. the comparison table ---------------------------------------------------------------------------------------
-st.header(t("relatives.table_heading"))
-st.markdown(t("relatives.comparison"))
+    st.subheader(t("relatives.lm_heading"))
+    st.markdown(t("relatives.lm_body"))
+    st.page_link("pages/temperature.py", label=t("relatives.to_temperature"), icon=":material/thermostat:")
+    st.markdown(t("relatives.bottleneck"))
+
+if part == "table":
+    # ---- 5. the comparison table -------------------------------------------------------------------------------------
+    st.header(t("relatives.table_heading"))
+    st.markdown(t("relatives.comparison"))
 
 # ---- predict, then reveal -----------------------------------------------------------------------------------------
 demo = sc.multilabel_outputs([4.0, 4.0, -3.0], [True, True, False])

@@ -101,8 +101,10 @@ def naive_vs_stable(logits, *, scale=1.0, dtype=np.float64) -> NaiveVsStable:
     --------
     >>> import numpy as np
     >>> r = naive_vs_stable([2.0, 1.0, 0.5], scale=50.0, dtype=np.float32)
-    >>> r.logits, r.naive, r.stable.round(6)
-    (array([100.,  50.,  25.], dtype=float32), array([nan,  0.,  0.], dtype=float32), array([1., 0., 0.], dtype=float32))
+    >>> r.logits
+    array([100.,  50.,  25.], dtype=float32)
+    >>> r.naive, r.stable.round(6), r.cause
+    (array([nan,  0.,  0.], dtype=float32), array([1., 0., 0.], dtype=float32), 'overflow')
     """
     dt = _check_float_dtype(dtype)
     x = _scaled(_logit_vector(logits), scale, dt)

@@ -79,6 +79,7 @@ PAGES: dict[str, tuple[Param, ...]] = {
         LOGITS,
         FloatParam("mag", default=0.0, lo=0.0, hi=4.0),  # log10 of the factor the logits are scaled by
         ChoiceParam("dtype", default="float32", choices=("float16", "float32", "float64")),
+        ChoiceParam("part", default="overflow", choices=("overflow", "trick", "log", "sums", "frameworks")),
     ),
     "relatives": (
         LOGITS,
@@ -88,6 +89,8 @@ PAGES: dict[str, tuple[Param, ...]] = {
         IntParam("cls", default=0, lo=0, hi=4),  # the class whose logit moves in the argmax slice
         IntParam("d", default=64, lo=1, hi=1024),  # attention: query/key dimension
         FloatParam("a", default=0.5, lo=0.0, hi=1.0),  # attention: scores divided by d^a (0.5 is sqrt(d))
+        ChoiceParam("part", default="sigmoid",
+                    choices=("sigmoid", "multilabel", "argmax", "jacobian", "lives", "table")),
     ),
 }
 

@@ -10,9 +10,15 @@ from ui.i18n import LANGS
 DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
 
 
+PART_CHARTS = {"overflow": 2, "trick": 1, "log": 2, "sums": 2, "frameworks": 1}  # the bars are always drawn
+
+
 def chart(at, key):
-    """The figure drawn under one chart key (bars, overflow, logspace, sums), by position on the page."""
-    return figures(at)[["bars", "overflow", "logspace", "sums"].index(key)]
+    """The figure drawn under one chart key: the bars come first, then the chart of the part shown."""
+    if key == "bars":
+        return figures(at)[0]
+    assert at.radio(key="numerics.part").value == {"overflow": "overflow", "logspace": "log", "sums": "sums"}[key]
+    return figures(at)[1]
 
 
 def trace(fig, name):
@@ -20,10 +26,11 @@ def trace(fig, name):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_page_renders_in_every_language(lang):
-    at = open_page("numerics", lang=lang, mag="2")
+@pytest.mark.parametrize("part", PART_CHARTS)
+def test_every_part_renders_in_every_language(lang, part):
+    at = open_page("numerics", lang=lang, mag="2", part=part)
     assert not at.exception
-    assert len(figures(at)) == 4
+    assert len(figures(at)) == PART_CHARTS[part]
     assert not [k for k in texts(at).split() if k.startswith("numerics.")], "an untranslated key is shown"
 
 
@@ -70,14 +77,14 @@ def test_the_magnitude_slider_redraws_the_bars():
 
 
 def test_log_softmax_keeps_what_softmax_rounds_to_zero():
-    at = open_page("numerics", logits="2,1,0.5", mag="3", dtype="float64")  # 2000, 1000, 500
+    at = open_page("numerics", logits="2,1,0.5", mag="3", dtype="float64", part="log")  # 2000, 1000, 500
     fig = chart(at, "logspace")
     np.testing.assert_array_equal(fig["data"][0]["y"], [0.0, -1000.0, -1500.0])
     assert list(fig["data"][1]["x"]) == [1, 2]  # the two classes whose probability is exactly 0
 
 
 def test_the_sums_per_dtype_are_the_cores():
-    at = open_page("numerics", logits="2,1,0.5")
+    at = open_page("numerics", logits="2,1,0.5", part="sums")
     fig = chart(at, "sums")
     for name, dt in DTYPES.items():
         devs = trace(fig, name)["customdata"]
@@ -91,13 +98,15 @@ def test_negative_logits_break_by_underflow_and_say_so():
     assert "0 / 0" in texts(at)
 
 
+@pytest.mark.parametrize("part", PART_CHARTS)
 @pytest.mark.parametrize("query", [{"mag": "99"}, {"mag": "nan"}, {"dtype": "float128"}, {"logits": "1,zz"},
-                                   {"logits": "1e308,-1e308", "mag": "4"}, {"logits": "0,0", "mag": "-1"}])
-def test_hostile_parameters_warn_without_a_traceback(query):
-    at = open_page("numerics", **query)
+                                   {"logits": "1e308,-1e308", "mag": "4"}, {"logits": "0,0", "mag": "-1"},
+                                   {"part": "all"}])
+def test_hostile_parameters_warn_without_a_traceback(query, part):
+    at = open_page("numerics", **{"part": part, **query})
     assert not at.exception
     assert at.warning
-    assert len(figures(at)) == 4
+    assert len(figures(at)) == PART_CHARTS[at.radio(key="numerics.part").value]
 
 
 def test_bad_typed_logits_show_the_error_in_place():

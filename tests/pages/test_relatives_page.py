@@ -7,23 +7,35 @@ import softmax_core as sc
 from tests.pages.conftest import figures, open_page, texts
 from ui.i18n import LANGS
 
-CHARTS = ["sigmoid", "softmax_view", "sigmoid_view", "argmax", "lse", "jacobian", "attention"]
+# The page shows one part at a time; each chart key, the part holding it, and its position there.
+CHARTS = {"sigmoid": ("sigmoid", 0), "softmax_view": ("multilabel", 0), "sigmoid_view": ("multilabel", 1),
+          "argmax": ("argmax", 0), "lse": ("argmax", 1), "jacobian": ("jacobian", 0), "attention": ("lives", 0)}
+PART_CHARTS = {"sigmoid": 1, "multilabel": 2, "argmax": 2, "jacobian": 1, "lives": 1, "table": 0}
 
 
 def chart(at, key):
-    return figures(at)[CHARTS.index(key)]
+    part, index = CHARTS[key]
+    assert at.radio(key="relatives.part").value == part, f"{key} is drawn in part {part}"
+    return figures(at)[index]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_page_renders_in_every_language(lang):
-    at = open_page("relatives", lang=lang)
+@pytest.mark.parametrize("part", PART_CHARTS)
+def test_every_part_renders_in_every_language(lang, part):
+    at = open_page("relatives", lang=lang, part=part)
     assert not at.exception
-    assert len(figures(at)) == len(CHARTS)
+    assert len(figures(at)) == PART_CHARTS[part]
     assert not [w for w in texts(at).split() if w.startswith("relatives.")], "an untranslated key is shown"
 
 
+def test_choosing_a_part_draws_it_and_puts_it_in_the_link():
+    at = open_page("relatives")
+    at.radio(key="relatives.part").set_value("jacobian").run()
+    assert at.query_params["part"] == "jacobian" and len(figures(at)) == 1
+
+
 def test_sigmoid_equals_the_two_class_softmax_on_the_chart_data():
-    fig = chart(open_page("relatives", z="2.5"), "sigmoid")
+    fig = chart(open_page("relatives", z="2.5", part="sigmoid"), "sigmoid")
     sig, soft2 = fig["data"][0], fig["data"][1]
     z = np.asarray(sig["x"])
     np.testing.assert_array_equal(sig["y"], sc.sigmoid(z))
@@ -34,7 +46,7 @@ def test_sigmoid_equals_the_two_class_softmax_on_the_chart_data():
 
 
 def test_the_jacobian_heatmap_is_the_cores():
-    at = open_page("relatives", logits="2,1,0.5,-1")
+    at = open_page("relatives", logits="2,1,0.5,-1", part="jacobian")
     heat = chart(at, "jacobian")["data"][0]
     expected = sc.softmax_jacobian(sc.softmax(np.array([2.0, 1.0, 0.5, -1.0])))
     np.testing.assert_array_equal(np.asarray(heat["z"]), expected)
@@ -42,7 +54,7 @@ def test_the_jacobian_heatmap_is_the_cores():
 
 
 def test_softmax_competes_and_sigmoids_do_not_in_the_cat_and_chicken_example():
-    at = open_page("relatives")
+    at = open_page("relatives", part="multilabel")
     at.button[0].click().run()  # the example button is the page's first button
     soft = chart(at, "softmax_view")["data"][0]["y"]
     sig = chart(at, "sigmoid_view")["data"][0]["y"]
@@ -52,14 +64,14 @@ def test_softmax_competes_and_sigmoids_do_not_in_the_cat_and_chicken_example():
 
 
 def test_a_logit_slider_moves_both_views():
-    at = open_page("relatives", logits="0,0,0")
+    at = open_page("relatives", logits="0,0,0", part="multilabel")
     at.slider(key="relatives.z0").set_value(3.0).run()
     np.testing.assert_array_equal(chart(at, "softmax_view")["data"][0]["y"], sc.softmax(np.array([3.0, 0, 0])))
     np.testing.assert_array_equal(chart(at, "sigmoid_view")["data"][0]["y"], sc.sigmoid(np.array([3.0, 0, 0])))
 
 
 def test_argmax_is_a_step_and_logsumexp_bounds_max():
-    at = open_page("relatives", logits="0,1,-1")
+    at = open_page("relatives", logits="0,1,-1", part="argmax")
     soft, hard = chart(at, "argmax")["data"][:2]
     assert set(np.asarray(hard["y"])) <= {0.0, 1.0}
     lse, mx = chart(at, "lse")["data"][:2]
@@ -68,25 +80,32 @@ def test_argmax_is_a_step_and_logsumexp_bounds_max():
 
 
 def test_attention_weights_are_the_softmax_of_the_scaled_scores():
-    at = open_page("relatives", d="256", a="0.5")
+    at = open_page("relatives", d="256", a="0.5", part="lives")
     plain, scaled = chart(at, "attention")["data"][:2]
     q, keys = sc.random_query_keys(256, 6, seed=7)
     np.testing.assert_allclose(scaled["y"], sc.softmax(keys @ q / 16.0), rtol=1e-12)
     np.testing.assert_allclose(plain["y"], sc.softmax(keys @ q), rtol=1e-12)
 
 
+@pytest.mark.parametrize("part", PART_CHARTS)
 @pytest.mark.parametrize("query", [{"z": "99"}, {"present": "-1"}, {"cls": "4", "logits": "1,2"}, {"d": "0"},
-                                   {"a": "nan"}, {"logits": "1e308,-1e308"}, {"logits": "x"},
-                                   {"labels": "<b>x</b>,`y`"}])
-def test_hostile_parameters_warn_without_a_traceback(query):
-    at = open_page("relatives", **query)
+                                   {"a": "nan"}, {"logits": "x"}, {"part": "everything"}])
+def test_hostile_parameters_warn_without_a_traceback(query, part):
+    at = open_page("relatives", **{"part": part, **query})
     assert not at.exception
-    assert len(figures(at)) == len(CHARTS)
-    if "labels" not in query and "1e308" not in query.get("logits", ""):
-        assert at.warning
+    assert at.warning or ("cls" in query and part != "argmax")  # a class index is checked where it is used
+    assert len(figures(at)) == PART_CHARTS[at.radio(key="relatives.part").value]
+
+
+@pytest.mark.parametrize("part", PART_CHARTS)
+@pytest.mark.parametrize("query", [{"logits": "1e308,-1e308"}, {"labels": "<b>x</b>,`y`,\n"}])
+def test_extreme_but_valid_values_draw_without_a_traceback(query, part):
+    at = open_page("relatives", part=part, **query)
+    assert not at.exception
+    assert len(figures(at)) == PART_CHARTS[part]
 
 
 def test_many_logits_use_the_first_five_and_say_so():
-    at = open_page("relatives", logits="1,2,3,4,5,6,7")
+    at = open_page("relatives", logits="1,2,3,4,5,6,7", part="multilabel")
     assert len(chart(at, "softmax_view")["data"][0]["y"]) == 5
     assert "7" in texts(at)

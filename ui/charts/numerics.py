@@ -78,7 +78,8 @@ def overflow_chart(x: np.ndarray, exp_by_dtype: Mapping[str, np.ndarray], thresh
     if current is not None and current > 0:
         fig.add_trace(go.Scatter(
             x=[current, current], y=[1.0, 1e150], mode="lines+text", name="current", text=["", current_text],
-            textposition="middle left" if current > 300 else "middle right", textfont={"size": style.bar_text_size, "color": theme.REFERENCE},
+            textposition="middle left" if current > 300 else "middle right",
+            textfont={"size": style.bar_text_size, "color": theme.REFERENCE},
             line={"color": theme.REFERENCE, "width": style.line_width * 1.4}, hoverinfo="skip"))
     fig.update_xaxes(type="log", range=[-1, 4.7])
     fig.update_yaxes(type="log", range=[0, 330], exponentformat="power", dtick=50)
