@@ -6,7 +6,8 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import temperature as charts
-from ui.components import chart, class_names, code_span, logit_error_text, page_setup, quiz, style
+from ui.components import (chart, class_names, code_span, is_projector, logit_error_text, page_setup, quiz,
+                           style)
 from ui.i18n import t
 
 PRESETS = {  # catalogue key -> logits; course examples plus two that show ties and near-ties
@@ -95,6 +96,12 @@ def _t_slider(name: str, label: str, help_text: str) -> float:
                                   format_func=lambda v: f"{v:g}"))
 
 
+def _side_by_side(spec, **kw):
+    """Columns on a laptop; on a projector the type is too large for them, so the charts stack."""
+    n = spec if isinstance(spec, int) else len(spec)
+    return [st.container() for _ in range(n)] if is_projector() else st.columns(spec, **kw)
+
+
 def _view():
     """The numbers the page shows, from the current state (T, logits, labels)."""
     z = np.asarray(state["logits"], dtype=float)
@@ -164,7 +171,7 @@ if T <= sc.TEMPERATURE_LO:
 # ---- curves over T ------------------------------------------------------------------------------------------------
 st.header(t("temperature.curves_heading"))
 sweep = _sweep(tuple(logits), 121)
-curve_col, entropy_col = st.columns(2, gap="medium")
+curve_col, entropy_col = _side_by_side(2, gap="medium")
 with curve_col:
     fig = _figure(charts.class_curves, sweep.temperatures, sweep.probs, tuple(labels), current=T,
                   current_probs=probs, ghost=ghost, style=sty, title=t("temperature.curves_title"),
@@ -209,7 +216,7 @@ button_col.button(t("temperature.new_seed"), icon=":material/casino:", on_click=
 counts = sc.sample_counts(probs, n, seed=seed)
 first_draws = sc.sample(probs, min(n, SHOWN_DRAWS), seed=seed)  # the first draws of the same stream
 greedy = sc.greedy_choice(probs)
-hist_col, greedy_col = st.columns([1.6, 1], gap="medium")
+hist_col, greedy_col = _side_by_side([1.6, 1], gap="medium")
 with hist_col:
     fig = _figure(charts.sample_bars, probs, counts, tuple(labels), style=sty,
                   title=t("temperature.sample_title", n=f"{n:,}", seed=seed), y_title=t("temperature.share_axis"),
@@ -244,7 +251,8 @@ top_p = float(pc.slider(t("temperature.p"), 0.01, 1.0, step=0.01, key=state.key(
 st.markdown(t("temperature.order", T=f"{T:g}", k=top_k, p=f"{top_p:g}"))
 steps = sc.decode_steps(NEXT_LOGITS, temperature=T, k=top_k, p=top_p)
 kept_k, kept_p = steps.top_k > 0, steps.top_p > 0
-stage_cols = st.columns(4, gap="small")
+stage_cols = [c for row in ((st.columns(2), st.columns(2)) if is_projector() else (st.columns(4, gap="small"),))
+              for c in row]
 stages = [
     ("stage_scaled", steps.scaled, None, 2),
     ("stage_softmax", steps.probs, None, 3),
@@ -276,7 +284,7 @@ actions = [a.strip() for a in t("temperature.policy.actions").split(",")]
 tau = _t_slider("tau", t("temperature.tau"), t("temperature.tau_help"))
 run = sc.boltzmann_run(PREFERENCES, temperature=tau, steps=RUN_STEPS, seed=seed)
 best = np.asarray(PREFERENCES) == max(PREFERENCES)
-pol_col, run_col = st.columns([1, 1.6], gap="medium")
+pol_col, run_col = _side_by_side([1, 1.6], gap="medium")
 with pol_col:
     fig = _figure(charts.stage_bars, run.probs, tuple(actions), style=sty, digits=3,
                   title=t("temperature.policy_title", tau=f"{tau:g}"), height=int(sty.height * 0.8))

@@ -154,3 +154,10 @@ def test_the_quiz_reveals_only_after_an_answer():
     radio.set_value(radio.options[1]).run()
     [b for b in at.button if b.key == "quiz.temperature.cold.button"][0].click().run()
     assert at.success
+
+
+def test_projector_mode_renders_the_same_numbers():
+    at = open_page("temperature", projector="1", logits="1,2,3", T="0.5")
+    assert not at.exception
+    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"], sc.softmax(np.array([2.0, 4.0, 6.0])))
+    assert first_chart(at)["layout"]["font"]["size"] > 20
