@@ -15,7 +15,7 @@ install one; with ``CI=true`` they fail instead (see ``tests/conftest.py``).
 from dataclasses import dataclass
 
 import pytest
-from e2e_harness import INSTALL_HINT, AppPage, StreamlitServer, find_chromium, launch_chromium
+from .e2e_harness import INSTALL_HINT, AppPage, StreamlitServer, find_chromium, launch_chromium
 
 from ui.nav import PAGES
 

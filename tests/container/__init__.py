@@ -1,0 +1,1 @@
+"""Container image tests (a package, so module names never clash with other test folders)."""
