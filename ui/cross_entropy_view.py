@@ -89,6 +89,12 @@ def _f(x: float, digits: int = 4) -> str:
 def example(state: PageState, sty: theme.Style) -> Example:
     """The logits box, the true class and the loss they give; checks the true class against the logits."""
     text, error_key = state.key("logits_text"), state.key("logits_error")
+    # Only one part's widgets are drawn per run, and Streamlit forgets the state of widgets a run did not
+    # draw. Writing each value back marks it as the app's own, so a part's settings (and link) survive a
+    # visit to another part.
+    for param in state.params:
+        if state.key(param.name) in st.session_state:
+            st.session_state[state.key(param.name)] = st.session_state[state.key(param.name)]
     logits = np.asarray(state["logits"], dtype=float)
     k = len(logits)
     labels = class_names(state["labels"], k)

@@ -186,3 +186,14 @@ def test_bad_logits_text_shows_the_error_in_place():
     at.text_input(key="cross_entropy.logits_text").input("1, banana").run()
     assert not at.exception
     assert any("banana" in e.value for e in at.error)
+
+
+def test_a_part_keeps_its_settings_while_another_part_is_shown():
+    at = open_page("cross_entropy", part="smoothing")
+    at.slider(key="cross_entropy.eps").set_value(0.3).run()
+    at.radio(key="cross_entropy.part").set_value("training").run()
+    assert at.query_params["eps"] == "0.3"
+    at.radio(key="cross_entropy.part").set_value("smoothing").run()
+    assert at.slider(key="cross_entropy.eps").value == 0.3
+    np.testing.assert_allclose(figure(at, "smoothed target")["data"][1]["y"],
+                               sc.smoothed_targets(0, 3, label_smoothing=0.3))
