@@ -153,9 +153,17 @@ class PageState:
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
 
+    def _last(self) -> dict[str, Any]:
+        return st.session_state.setdefault(f"_last.{self.page}", {})
+
+    def restore(self) -> None:
+        """Put back values whose widget the previous run did not draw (Streamlit dropped their keys), so a
+        setting hidden behind a tab or a part selector survives, in the page and in the link."""
+        for name, value in self._last().items():
+            st.session_state.setdefault(self.key(name), value)
+
     def __getitem__(self, name: str) -> Any:
-        # .get: Streamlit drops the keys of widgets that a run did not draw.
-        return st.session_state.get(self.key(name), self.param(name).default)
+        return st.session_state.get(self.key(name), self._last().get(name, self.param(name).default))
 
     def __setitem__(self, name: str, value: Any) -> None:
         st.session_state[self.key(name)] = value
@@ -164,9 +172,10 @@ class PageState:
 
     def query(self) -> dict[str, str]:
         """This page's non-default values, formatted for the URL."""
-        out = {}
+        out, last = {}, self._last()
         for p in self.params:
-            value = st.session_state.get(self.key(p.name), p.default)
+            value = self[p.name]
+            last[p.name] = value
             if p.shared:
                 st.session_state[f"shared.{p.name}"] = value
             if value != p.default:
@@ -212,7 +221,10 @@ def page_state(page: str, params: tuple[Param, ...]) -> PageState:
         for name, value in values.items():
             st.session_state[state.key(name)] = value
         st.session_state[f"_state.{page}"] = state
+        st.session_state[f"_last.{page}"] = dict(values)
         st.session_state[_FRESH] = False
+    else:
+        state.restore()
     return state
 
 

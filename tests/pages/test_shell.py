@@ -46,3 +46,11 @@ def test_the_share_box_shows_this_views_link_and_a_qr_code():
 def test_the_home_page_shows_the_worked_example_live():
     at = open_page("home")
     assert "0.629, 0.231, 0.140" in texts(at)
+
+
+def test_a_setting_hidden_behind_another_part_survives_in_the_page_and_the_link():
+    at = open_page("relatives", part="sigmoid", z="2.5")
+    at.radio(key="relatives.part").set_value("table").run()  # the z slider is not drawn here
+    assert at.query_params["z"] == "2.5"
+    at.radio(key="relatives.part").set_value("sigmoid").run()
+    assert at.slider(key="relatives.z").value == 2.5
