@@ -6,7 +6,7 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import numerics as charts
-from ui.components import chart, class_names, is_projector, logit_error_text, page_setup, quiz, style
+from ui.components import chart, class_names, columns, logits_input, page_setup, quiz, style
 from ui.i18n import t
 
 DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
@@ -16,7 +16,6 @@ MAX_SCALE = 1e4
 
 state = page_setup("numerics")
 sty = style()
-TEXT, ERROR = state.key("logits_text"), state.key("logits_error")
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -24,25 +23,6 @@ def _figure(builder: str, *args, **kwargs):
     """A chart builder's figure, built once per distinct input: Plotly's validation costs far more than
     drawing, and st.plotly_chart only reads the figure, so sharing the object is safe."""
     return getattr(charts, builder)(*args, **kwargs)
-
-
-def _columns(spec, **kwargs):
-    """Side-by-side columns, stacked in projector mode where every chart needs the full width."""
-    n = spec if isinstance(spec, int) else len(spec)
-    return [st.container() for _ in range(n)] if is_projector() else st.columns(spec, **kwargs)
-
-
-def _on_text() -> None:
-    try:
-        values = sc.parse_logits(st.session_state[TEXT])
-    except sc.LogitParseError as err:
-        st.session_state[ERROR] = err  # keep the last good logits; say what was wrong in place
-        return
-    if len(values) < 2:
-        st.session_state[ERROR] = "too_few"
-        return
-    state["logits"] = tuple(float(v) for v in values)
-    st.session_state.pop(ERROR, None)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -64,20 +44,15 @@ def _sum_checks(logits: tuple[float, ...]) -> dict:
     return {name: [sc.sum_deviation(z, dtype=dt) for z in cases] for name, dt in DTYPES.items()}
 
 
-st.session_state.setdefault(TEXT, sc.format_logits(state["logits"]))
 logits = np.asarray(state["logits"], dtype=float)
 k = len(logits)
 labels = class_names((), k)
 
 # ---- 1. naive against stable ----------------------------------------------------------------------------------
 st.header(t("numerics.naive_heading"))
-controls, bars_col = _columns([1, 2], gap="medium")
+controls, bars_col = columns([1, 2], gap="medium")
 with controls:
-    st.text_input(t("numerics.logits"), key=TEXT, on_change=_on_text, help=t("numerics.logits_help"),
-                  max_chars=20_000)
-    error = st.session_state.get(ERROR)
-    if error is not None:
-        st.error(t("numerics.too_few") if error == "too_few" else logit_error_text(error), icon=":material/error:")
+    logits_input(state, t("numerics.logits"), help=t("numerics.logits_help"))
     mag = st.slider(t("numerics.mag"), 0.0, 4.0, step=0.05, key=state.key("mag"), help=t("numerics.mag_help"))
     scale = float(10.0 ** mag)
     st.markdown(t("numerics.scale_now", scale=f"{scale:,.4g}"))

@@ -7,7 +7,7 @@ import streamlit as st
 import softmax_core as sc
 from ui import theme
 from ui.charts import relatives as charts
-from ui.components import chart, class_names, code_span, is_projector, page_setup, quiz, style
+from ui.components import chart, class_names, code_span, columns, page_setup, quiz, style
 from ui.i18n import t
 
 MAX_LABELS = 5
@@ -25,12 +25,6 @@ def _figure(builder: str, *args, **kwargs):
     """A chart builder's figure, built once per distinct input: Plotly's validation costs far more than
     drawing, and st.plotly_chart only reads the figure, so sharing the object is safe."""
     return getattr(charts, builder)(*args, **kwargs)
-
-
-def _columns(spec, **kwargs):
-    """Side-by-side columns, stacked in projector mode where every chart needs the full width."""
-    n = spec if isinstance(spec, int) else len(spec)
-    return [st.container() for _ in range(n)] if is_projector() else st.columns(spec, **kwargs)
 
 
 def _on_slider(i: int) -> None:
@@ -86,7 +80,7 @@ part = st.radio(t("relatives.part"), PARTS, key=state.key("part"), horizontal=Tr
 if part == "sigmoid":
     # ---- 1. sigmoid is a two-class softmax ---------------------------------------------------------------------------
     st.header(t("relatives.sigmoid_heading"))
-    left, right = _columns([1, 1.4], gap="large")
+    left, right = columns([1, 1.4], gap="large")
     with left:
         st.markdown(t("relatives.sigmoid_proof"))
         z0 = st.slider(t("relatives.z_slider"), -8.0, 8.0, step=0.1, key=state.key("z"))
@@ -107,7 +101,7 @@ if part == "multilabel":
     # ---- 2. multi-class against multi-label --------------------------------------------------------------------------
     st.header(t("relatives.multi_heading"))
     st.markdown(t("relatives.multi_intro"))
-    inputs, views = _columns([1, 2.2], gap="medium")
+    inputs, views = columns([1, 2.2], gap="medium")
     with inputs:
         st.button(t("relatives.example"), on_click=_on_example, icon=":material/pets:", width="stretch")
         sliders = bool(np.all(np.abs(logits) <= SLIDER_RANGE))
@@ -126,7 +120,7 @@ if part == "multilabel":
                         args=(i,))
     outputs = sc.multilabel_outputs(logits, present)
     with views:
-        soft_col, sig_col = _columns(2)
+        soft_col, sig_col = columns(2)
         with soft_col:
             fig = _figure("label_bars", outputs.softmax_probs, labels, style=sty, colour=theme.BAR,
                           title=t("relatives.softmax_view"), y_title=t("relatives.prob_axis"))
@@ -161,7 +155,7 @@ if part == "argmax":
     cls = st.selectbox(t("relatives.cls"), list(range(k)), format_func=lambda i: labels[i], key=state.key("cls"))
     sl = _slice(tuple(float(v) for v in logits), int(cls))
     name = labels[cls]
-    hard_col, lse_col = _columns(2)
+    hard_col, lse_col = columns(2)
     with hard_col:
         fig = _figure("curves", sl.grid, {t("relatives.soft_name", label=name): sl.soft,
                       t("relatives.hard_name", label=name): sl.hard},
@@ -195,7 +189,7 @@ if part == "lives":
     st.header(t("relatives.lives_heading"))
     st.subheader(t("relatives.attention_heading"))
     st.markdown(t("relatives.attention_intro"))
-    d_col, a_col = _columns(2)
+    d_col, a_col = columns(2)
     d = d_col.slider(t("relatives.d_slider"), 1, 1024, step=1, key=state.key("d"))
     a = a_col.slider(t("relatives.a_slider"), 0.0, 1.0, step=0.05, key=state.key("a"), help=t("relatives.a_help"))
     plain, scaled = _attention(int(d), float(a))

@@ -6,7 +6,8 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import softmax as charts
-from ui.components import chart, class_names, code_span, is_projector, logit_error_text, page_setup, quiz, style
+from ui.components import (chart, class_names, code_span, is_projector, logits_error, logits_input, page_setup, quiz,
+                           set_logits, style)
 from ui.i18n import t
 
 MAX_SLIDERS = 12  # more classes than this are edited in the text box
@@ -37,39 +38,17 @@ def _digit_logits() -> tuple[float, ...]:
 
 state = page_setup("softmax")
 sty = style()
-TEXT, ERROR = state.key("logits_text"), state.key("logits_error")
-
-
-def _set_logits(values) -> None:
-    state["logits"] = tuple(float(v) for v in values)
-    st.session_state[TEXT] = sc.format_logits(state["logits"])
-    st.session_state.pop(ERROR, None)
-
-
-def _on_text() -> None:
-    try:
-        values = sc.parse_logits(st.session_state[TEXT])
-    except sc.LogitParseError as err:
-        st.session_state[ERROR] = err  # keep the last good logits; show what was wrong in place
-        return
-    if len(values) < 2:
-        st.session_state[ERROR] = "too_few"
-        return
-    state["logits"] = tuple(float(v) for v in values)
-    st.session_state.pop(ERROR, None)
-
-
 def _on_slider(i: int) -> None:
     values = list(state["logits"])
     values[i] = round(float(st.session_state[state.key(f"z{i}")]), 6)
-    _set_logits(values)
+    set_logits(state, values)
 
 
 def _on_preset() -> None:
     name = st.session_state[state.key("preset")]
     if name is not None:
         logits, names = PRESETS[name]
-        _set_logits(_digit_logits() if logits is None else logits)
+        set_logits(state, _digit_logits() if logits is None else logits)
         state["labels"] = names
     st.session_state[state.key("preset")] = None  # a preset is an action, not a state
 
@@ -80,13 +59,12 @@ def _on_labels() -> None:
 
 def _resize(delta: int) -> None:
     values = list(state["logits"])
-    _set_logits(values + [0.0] if delta > 0 else values[:-1])
+    set_logits(state, values + [0.0] if delta > 0 else values[:-1])
 
 
 logits = np.asarray(state["logits"], dtype=float)
 k = len(logits)
 labels = class_names(state["labels"], k)
-st.session_state.setdefault(TEXT, sc.format_logits(state["logits"]))
 st.session_state.setdefault(state.key("labels_text"), ",".join(state["labels"]))
 
 # ---- inputs -------------------------------------------------------------------------------------------------
@@ -111,13 +89,9 @@ with slider_col:
                icon=":material/add:", width="stretch")
     remove.button(t("softmax.remove_class"), on_click=_resize, args=(-1,), disabled=k <= 2,
                   icon=":material/remove:", width="stretch")
-    error = st.session_state.get(ERROR)
-    with st.expander(t("softmax.edit_as_text"), expanded=error is not None or k > MAX_SLIDERS,
+    with st.expander(t("softmax.edit_as_text"), expanded=logits_error(state) is not None or k > MAX_SLIDERS,
                      icon=":material/edit:"):
-        st.text_area(t("softmax.paste"), key=TEXT, on_change=_on_text, help=t("softmax.paste_help"), height=90)
-        if error is not None:
-            st.error(t("softmax.too_few") if error == "too_few" else logit_error_text(error),
-                     icon=":material/error:")
+        logits_input(state, t("softmax.paste"), help=t("softmax.paste_help"), area=True)
         st.text_input(t("softmax.labels"), key=state.key("labels_text"), on_change=_on_labels,
                       help=t("softmax.labels_help"), max_chars=2000)
 

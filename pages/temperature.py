@@ -6,8 +6,8 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import temperature as charts
-from ui.components import (chart, class_names, code_span, is_projector, logit_error_text, page_setup, quiz,
-                           style)
+from ui.components import (chart, class_names, code_span, is_projector, logits_error, logits_input, page_setup,
+                           quiz, set_logits, style)
 from ui.i18n import t
 
 PRESETS = {  # catalogue key -> logits; course examples plus two that show ties and near-ties
@@ -27,7 +27,6 @@ TABLE_ROWS = 200
 
 state = page_setup("temperature")
 sty = style()
-TEXT, ERROR = state.key("logits_text"), state.key("logits_error")
 GRID = sc.slider_temperatures()
 
 
@@ -57,29 +56,10 @@ def _sweep(logits: tuple[float, ...], n: int) -> sc.TemperatureSweep:
     return _cached(sc.temperature_sweep)(logits, sc.temperature_grid(n))
 
 
-def _set_logits(values) -> None:
-    state["logits"] = tuple(float(v) for v in values)
-    st.session_state[TEXT] = sc.format_logits(state["logits"])
-    st.session_state.pop(ERROR, None)
-
-
-def _on_text() -> None:
-    try:
-        values = sc.parse_logits(st.session_state[TEXT])
-    except sc.LogitParseError as err:
-        st.session_state[ERROR] = err  # keep the last good logits; say what was wrong in place
-        return
-    if len(values) < 2:
-        st.session_state[ERROR] = "too_few"
-        return
-    state["logits"] = tuple(float(v) for v in values)
-    st.session_state.pop(ERROR, None)
-
-
 def _on_preset() -> None:
     name = st.session_state[state.key("preset")]
     if name is not None:
-        _set_logits(PRESETS[name])
+        set_logits(state, PRESETS[name])
         state["labels"] = tuple("0123456789") if name == "digits" else ()
     st.session_state[state.key("preset")] = None  # a preset is an action, not a state
 
@@ -141,21 +121,16 @@ def _top() -> None:
                  help=t("temperature.effective_help", k=k))
         st.markdown(t("temperature.entropy_readout", h=f"{H:.4f}", bits=f"{H_bits:.4f}", max=f"{log_k:.4f}",
                       max_bits=f"{log_k / np.log(2):.4f}", k=k, share=f"{H / log_k:.0%}"))
-        error = st.session_state.get(ERROR)
-        with st.expander(t("temperature.logits_heading"), expanded=error is not None, icon=":material/edit:"):
+        with st.expander(t("temperature.logits_heading"), expanded=logits_error(state) is not None,
+                         icon=":material/edit:"):
             st.selectbox(t("temperature.preset"), list(PRESETS), index=None, key=state.key("preset"),
                          format_func=lambda name: t(f"temperature.presets.{name}"),
                          placeholder=t("temperature.preset_placeholder"), on_change=_on_preset)
-            st.text_input(t("temperature.logits_text"), key=TEXT, on_change=_on_text,
-                          help=t("temperature.logits_help"))
-            if error is not None:
-                st.error(t("temperature.too_few") if error == "too_few" else logit_error_text(error),
-                         icon=":material/error:")
+            logits_input(state, t("temperature.logits_text"), help=t("temperature.logits_help"))
     if st.session_state.get(_DRAWN) != (state["T"], state["logits"], state["labels"]):
         st.rerun(scope="app")  # only after a fragment rerun: a full run records what it draws first
 
 
-st.session_state.setdefault(TEXT, sc.format_logits(state["logits"]))
 st.session_state[_DRAWN] = (state["T"], state["logits"], state["labels"])
 _top()
 logits, k, labels, T, probs, ghost = _view()

@@ -87,6 +87,62 @@ def _ensure_shell() -> None:
         st.rerun()
 
 
+def columns(spec, **kwargs) -> list:
+    """Side-by-side columns, stacked in projector mode where every chart needs the full width."""
+    n = spec if isinstance(spec, int) else len(spec)
+    return [st.container() for _ in range(n)] if is_projector() else st.columns(spec, **kwargs)
+
+
+_LOGITS_TEXT, _LOGITS_ERROR = "logits_text", "logits_error"
+
+
+def set_logits(state: PageState, values) -> None:
+    """New logits from a slider or a preset: the text box follows, and any earlier typing error is cleared."""
+    state["logits"] = tuple(float(v) for v in values)
+    st.session_state[state.key(_LOGITS_TEXT)] = sc.format_logits(state["logits"])
+    st.session_state.pop(state.key(_LOGITS_ERROR), None)
+
+
+def _on_logits_text(state: PageState, on_valid) -> None:
+    error_key = state.key(_LOGITS_ERROR)
+    try:
+        values = sc.parse_logits(st.session_state[state.key(_LOGITS_TEXT)])
+    except sc.LogitParseError as err:
+        st.session_state[error_key] = err  # the last good logits stay in use
+        return
+    if len(values) < 2:
+        st.session_state[error_key] = "too_few"
+        return
+    state["logits"] = tuple(float(v) for v in values)
+    st.session_state.pop(error_key, None)
+    if on_valid is not None:
+        on_valid(state)
+
+
+def logits_error(state: PageState) -> str | None:
+    """What was wrong with the last typed logits, in the current language, or None."""
+    error = st.session_state.get(state.key(_LOGITS_ERROR))
+    if error is None:
+        return None
+    return t("common.logit_errors.too_few") if error == "too_few" else logit_error_text(error)
+
+
+def logits_input(state: PageState, label: str, *, help: str | None = None, area: bool = False,
+                 on_valid=None) -> None:
+    """The logits box every page shares: parsed by the core on change, errors named in place.
+
+    ``on_valid(state)`` runs after good logits are stored (e.g. to keep a class index in range).
+    """
+    st.session_state.setdefault(state.key(_LOGITS_TEXT), sc.format_logits(state["logits"]))
+    widget = st.text_area if area else st.text_input
+    options = {"height": 90} if area else {"max_chars": 200_000}
+    widget(label, key=state.key(_LOGITS_TEXT), on_change=_on_logits_text, args=(state, on_valid), help=help,
+           **options)
+    error = logits_error(state)
+    if error is not None:
+        st.error(error, icon=":material/error:")
+
+
 def page_setup(key: str) -> PageState:
     """Title, intro and URL warnings of a page; returns its state."""
     _ensure_shell()

@@ -16,7 +16,8 @@ import softmax_core as sc
 from ui import theme
 from ui.charts import cross_entropy as charts
 from ui.charts.common import fmt_value
-from ui.components import chart, class_names, code_span, is_projector, logit_error_text, quiz, show_param_warnings
+from ui.components import (chart, class_names, code_span, columns, logits_input, quiz,
+                           show_param_warnings)
 from ui.i18n import t
 from ui.state import PageState, ParamError
 
@@ -55,31 +56,13 @@ def _clipping(target: int, eps: float) -> sc.ClippingComparison:
     return sc.clipping_comparison(np.linspace(-CLIP_RANGE, CLIP_RANGE, 441), target, eps=eps)
 
 
-def _on_logits(state: PageState) -> None:
-    text, error = state.key("logits_text"), state.key("logits_error")
-    try:
-        values = sc.parse_logits(st.session_state[text])
-    except sc.LogitParseError as err:
-        st.session_state[error] = err
-        return
-    if len(values) < 2:
-        st.session_state[error] = "too_few"
-        return
-    state["logits"] = tuple(float(v) for v in values)
-    st.session_state.pop(error, None)
-    if state["y"] >= len(values):
+def _keep_true_class_in_range(state: PageState) -> None:
+    if state["y"] >= len(state["logits"]):
         state["y"] = 0
 
 
 def _move_step(state: PageState, delta: int) -> None:
     state["step"] = int(min(max(state["step"] + delta, 0), state["steps"]))
-
-
-def _chart_pair():
-    """Two charts side by side; stacked in projector mode, where half a screen is too narrow for large type."""
-    if is_projector():
-        return st.container(), st.container()
-    return st.columns(2, gap="medium")
 
 
 def _f(x: float, digits: int = 4) -> str:
@@ -88,17 +71,9 @@ def _f(x: float, digits: int = 4) -> str:
 
 def example(state: PageState, sty: theme.Style) -> Example:
     """The logits box, the true class and the loss they give; checks the true class against the logits."""
-    text, error_key = state.key("logits_text"), state.key("logits_error")
-    # Only one part's widgets are drawn per run, and Streamlit forgets the state of widgets a run did not
-    # draw. Writing each value back marks it as the app's own, so a part's settings (and link) survive a
-    # visit to another part.
-    for param in state.params:
-        if state.key(param.name) in st.session_state:
-            st.session_state[state.key(param.name)] = st.session_state[state.key(param.name)]
     logits = np.asarray(state["logits"], dtype=float)
     k = len(logits)
     labels = class_names(state["labels"], k)
-    st.session_state.setdefault(text, sc.format_logits(state["logits"]))
     # The true class is checked against the number of classes, which only the logits tell.
     if not 0 <= state["y"] < k:
         warning = ("y", str(state["y"]), ParamError("out_of_range", lo=0, hi=k - 1))
@@ -110,12 +85,9 @@ def example(state: PageState, sty: theme.Style) -> Example:
     with st.container(border=True):
         st.markdown(f"**{t('cross_entropy.example_heading')}**")
         text_col, class_col = st.columns([2, 1])
-        text_col.text_input(t("cross_entropy.logits"), key=text, on_change=_on_logits, args=(state,),
-                            help=t("cross_entropy.logits_help"), max_chars=20_000)
-        error = st.session_state.get(error_key)
-        if error is not None:
-            text_col.error(t("cross_entropy.too_few") if error == "too_few" else logit_error_text(error),
-                           icon=":material/error:")
+        with text_col:
+            logits_input(state, t("cross_entropy.logits"), help=t("cross_entropy.logits_help"),
+                         on_valid=_keep_true_class_in_range)
         y = class_col.selectbox(t("cross_entropy.true_class"), list(range(k)), key=state.key("y"),
                                 format_func=lambda i: f"{i}: {labels[i]}")
         probs = sc.softmax(logits)
@@ -242,7 +214,7 @@ def categorical_part(ex: Example) -> None:
     k = len(logits)
     st.header(t("cross_entropy.cat.heading"))
     st.markdown(t("cross_entropy.cat.intro"))
-    left, right = _chart_pair()
+    left, right = columns(2, gap="medium")
     with left:
         values = np.linspace(min(logits.min(), logits[y]) - 6.0, max(logits.max(), logits[y]) + 6.0, 161)
         curve = sc.loss_along_logit(logits, y, values)
@@ -318,7 +290,7 @@ def training_part(ex: Example) -> None:
     step = st.slider(t("cross_entropy.train.step"), 0, steps, key=state.key("step"))
     if run.probs[0, y] > 0.99:
         st.info(t("cross_entropy.train.already"), icon=":material/check:")
-    left, right = _chart_pair()
+    left, right = columns(2, gap="medium")
     table = pd.DataFrame({t("cross_entropy.train.col_step"): np.arange(steps + 1),
                           t("cross_entropy.train.col_loss"): run.losses,
                           t("cross_entropy.train.col_p_true"): run.probs[:, y]})
@@ -357,7 +329,7 @@ def mse_part(ex: Example) -> None:
     se_run = _run(tuple(start), y, lr, steps, "squared_error")
     ce_name, se_name = t("cross_entropy.train.ce"), t("cross_entropy.mse.se")
     race_title = "cross_entropy.mse.race_title" + ("" if state["start"] == "wrong" else "_yours")
-    left, right = _chart_pair()
+    left, right = columns(2, gap="medium")
     with left:
         fig = _figure("loss_curves", {ce_name: ce_run.probs[:, y], se_name: se_run.probs[:, y]}, step=steps,
                                      style=sty, title=t(race_title),
