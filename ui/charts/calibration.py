@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import category_axis, fmt_value, layout
+from ui.charts.common import base_layout, category_axis, figure, fmt_value, merge, vline
 
 
 def reliability_diagram(bins, *, style: theme.Style, title: str = "", x_title: str = "", y_title: str = "",
@@ -23,37 +23,33 @@ def reliability_diagram(bins, *, style: theme.Style, title: str = "", x_title: s
     filled = bins.counts > 0
     acc = np.where(filled, bins.accuracy, 0.0)
     conf = np.where(filled, bins.confidence, 0.0)
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=centres[filled].tolist(), y=acc[filled].tolist(), width=(widths[filled] * 0.95).tolist(),
-        marker={"color": theme.BAR, "line": {"width": 0}}, name="accuracy",
-        text=[f"n={c:,}" for c in bins.counts[filled]], textposition="outside", cliponaxis=False,
-        textfont={"size": max(style.bar_text_size - 4, 9)}, hovertemplate="%{y:.4f}<extra></extra>",
-    ))
     gap = conf - acc
-    fig.add_trace(go.Bar(
-        x=centres[filled].tolist(), y=gap[filled].tolist(), base=acc[filled].tolist(),
-        width=(widths[filled] * 0.95).tolist(), name=gap_label,
-        marker={"color": "rgba(213,94,0,0.35)", "pattern": {"shape": "/", "fgcolor": theme.HIGHLIGHT},
-                "line": {"color": theme.HIGHLIGHT, "width": 1.5}},
-        hovertemplate="%{y:+.4f}<extra></extra>",
-    ))
-    fig.add_trace(go.Bar(
-        x=centres[~filled].tolist(), y=[1.0] * int((~filled).sum()), width=(widths[~filled] * 0.95).tolist(),
-        name=empty_label, marker={"color": "rgba(140,140,140,0.12)", "pattern": {"shape": "x"},
-                                  "line": {"color": theme.MUTED, "width": 1}},
-        text=[empty_label] * int((~filled).sum()), textposition="inside", textangle=-90,
-        insidetextanchor="middle", textfont={"size": max(style.bar_text_size - 6, 8), "color": theme.MUTED},
-        hoverinfo="skip",
-    ))
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=ideal_label, hoverinfo="skip",
-                             line={"dash": "dash", "color": theme.REFERENCE, "width": style.line_width}))
-    fig.update_layout(barmode="overlay", showlegend=True)
-    fig.update_xaxes(range=[0, 1], tickformat=".1f")
-    fig.update_yaxes(range=[0, 1.12], tickformat=".1f")
-    layout(fig, style, title=title, x_title=x_title, y_title=y_title)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.22, "x": 0})
-    return fig
+    data = [
+        {"type": "bar", "x": centres[filled].tolist(), "y": acc[filled].tolist(),
+         "width": (widths[filled] * 0.95).tolist(), "marker": {"color": theme.BAR, "line": {"width": 0}},
+         "name": "accuracy", "text": [f"n={c:,}" for c in bins.counts[filled]], "textposition": "outside",
+         "cliponaxis": False, "textfont": {"size": max(style.bar_text_size - 4, 9)},
+         "hovertemplate": "%{y:.4f}<extra></extra>"},
+        {"type": "bar", "x": centres[filled].tolist(), "y": gap[filled].tolist(), "base": acc[filled].tolist(),
+         "width": (widths[filled] * 0.95).tolist(), "name": gap_label,
+         "marker": {"color": "rgba(213,94,0,0.35)", "pattern": {"shape": "/", "fgcolor": theme.HIGHLIGHT},
+                    "line": {"color": theme.HIGHLIGHT, "width": 1.5}},
+         "hovertemplate": "%{y:+.4f}<extra></extra>"},
+        {"type": "bar", "x": centres[~filled].tolist(), "y": [1.0] * int((~filled).sum()),
+         "width": (widths[~filled] * 0.95).tolist(), "name": empty_label,
+         "marker": {"color": "rgba(140,140,140,0.12)", "pattern": {"shape": "x"},
+                    "line": {"color": theme.MUTED, "width": 1}},
+         "text": [empty_label] * int((~filled).sum()), "textposition": "inside", "textangle": -90,
+         "insidetextanchor": "middle",
+         "textfont": {"size": max(style.bar_text_size - 6, 8), "color": theme.MUTED}, "hoverinfo": "skip"},
+        {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "name": ideal_label, "hoverinfo": "skip",
+         "line": {"dash": "dash", "color": theme.REFERENCE, "width": style.line_width}},
+    ]
+    return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
+        "barmode": "overlay", "xaxis": {"range": [0, 1], "tickformat": ".1f"},
+        "yaxis": {"range": [0, 1.12], "tickformat": ".1f"},
+        "showlegend": True, "legend": {"orientation": "h", "y": -0.22, "x": 0},
+    }))
 
 
 def confidence_histogram(bins, *, style: theme.Style, accuracy: float, mean_confidence: float, title: str = "",
@@ -63,53 +59,58 @@ def confidence_histogram(bins, *, style: theme.Style, accuracy: float, mean_conf
     edges = np.asarray(bins.edges, dtype=float)
     centres, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
     share = bins.counts / bins.counts.sum()
-    fig = go.Figure(go.Bar(
-        x=centres.tolist(), y=share.tolist(), width=(widths * 0.95).tolist(),
-        text=[fmt_value(s, digits=3) for s in share], textposition="outside", cliponaxis=False,
-        textfont={"size": max(style.bar_text_size - 4, 9)}, marker={"color": theme.BAR, "line": {"width": 0}},
-        hovertemplate="%{y:.4f}<extra></extra>",
-    ))
-    for x, colour, dash, label, pos in ((accuracy, theme.REFERENCE, "dash", accuracy_label, "top left"),
-                                        (mean_confidence, theme.HIGHLIGHT, "dot", confidence_label, "left")):
-        fig.add_vline(x=x, line={"dash": dash, "color": colour, "width": style.line_width},
-                      annotation={"text": f"{label} {x:.3f}", "font": {"size": style.font_size - 2, "color": colour}},
-                      annotation_position=pos)
-    fig.update_xaxes(range=[0, 1], tickformat=".1f")
-    fig.update_yaxes(range=[0, min(1.0, float(share.max()) * 1.25 + 0.02)], tickformat=".2f")
-    return layout(fig, style, title=title, x_title=x_title, y_title=y_title)
+    trace = {"type": "bar", "x": centres.tolist(), "y": share.tolist(), "width": (widths * 0.95).tolist(),
+             "text": [fmt_value(s, digits=3) for s in share], "textposition": "outside", "cliponaxis": False,
+             "textfont": {"size": max(style.bar_text_size - 4, 9)},
+             "marker": {"color": theme.BAR, "line": {"width": 0}}, "hovertemplate": "%{y:.4f}<extra></extra>"}
+    shapes, notes = [], []
+    # The accuracy's label at the top left of its line, the mean confidence's at mid-height: never on each other.
+    for x, colour, dash, label, y, yanchor in ((accuracy, theme.REFERENCE, "dash", accuracy_label, 1, "top"),
+                                               (mean_confidence, theme.HIGHLIGHT, "dot", confidence_label, 0.5,
+                                                "middle")):
+        shapes.append(vline(x, {"dash": dash, "color": colour, "width": style.line_width}))
+        notes.append({"text": f"{label} {x:.3f}", "font": {"size": style.font_size - 2, "color": colour},
+                      "showarrow": False, "x": x, "xref": "x", "xanchor": "right", "y": y, "yref": "y domain",
+                      "yanchor": yanchor})
+    return figure([trace], merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
+        "shapes": shapes, "annotations": notes, "xaxis": {"range": [0, 1], "tickformat": ".1f"},
+        "yaxis": {"range": [0, min(1.0, float(share.max()) * 1.25 + 0.02)], "tickformat": ".2f"},
+    }))
 
 
 def lines(x: Sequence[float], series: Sequence[tuple[str, Sequence[float]]], *, style: theme.Style,
           title: str = "", x_title: str = "", y_title: str = "", markers: Sequence[tuple[float, str]] = (),
           log_x: bool = False, label_points: bool = False) -> go.Figure:
     """Named lines over a common x, with vertical markers ``(x, label)``; the last value of each line printed."""
-    fig = go.Figure()
     x = [float(v) for v in x]
+    data = []
     for i, (name, y) in enumerate(series):
         y = [float(v) for v in y]
         colour = theme.SERIES[i % len(theme.SERIES)]
         text = [fmt_value(v, digits=3) for v in y] if label_points else [""] * (len(y) - 1) + [f"{name} {y[-1]:.3f}"]
-        fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines+markers+text" if label_points else "lines+text", name=name, text=text,
-            textposition="top center" if label_points else ("top right", "bottom right")[i % 2], cliponaxis=False,
-            textfont={"size": max(style.font_size - 3, 9), "color": colour},
-            line={"color": colour, "width": style.line_width, "dash": ("solid", "dash", "dot", "dashdot")[i % 4]},
-            marker={"size": style.marker_size - 3}, hovertemplate="%{y:.4f}<extra></extra>",
-        ))
+        data.append({
+            "type": "scatter", "x": x, "y": y, "mode": "lines+markers+text" if label_points else "lines+text",
+            "name": name, "text": text, "cliponaxis": False,
+            "textposition": "top center" if label_points else ("top right", "bottom right")[i % 2],
+            "textfont": {"size": max(style.font_size - 3, 9), "color": colour},
+            "line": {"color": colour, "width": style.line_width, "dash": ("solid", "dash", "dot", "dashdot")[i % 4]},
+            "marker": {"size": style.marker_size - 3}, "hovertemplate": "%{y:.4f}<extra></extra>",
+        })
+    shapes, notes = [], []
     for j, (mx, label) in enumerate(markers):
         # A shape takes data values on a log axis, an annotation takes log10 of them.
         colour = theme.OKABE_ITO["reddish_purple"] if j == 0 else theme.MUTED
-        fig.add_shape(type="line", x0=float(mx), x1=float(mx), y0=0, y1=1, yref="paper",
-                      line={"dash": "dash" if j == 0 else "dot", "color": colour, "width": style.line_width * 0.8})
-        fig.add_annotation(x=float(np.log10(mx)) if log_x else float(mx), y=1.0 - 0.1 * j, yref="paper",
-                           text=label, showarrow=False, xanchor="right", xshift=-4,
-                           font={"size": style.font_size - 2, "color": colour})
-    if log_x:
-        fig.update_xaxes(type="log")
-    layout(fig, style, title=title, x_title=x_title, y_title=y_title)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0},
-                      margin={"r": 110})
-    return fig
+        shapes.append({"type": "line", "x0": float(mx), "x1": float(mx), "y0": 0, "y1": 1, "yref": "paper",
+                       "line": {"dash": "dash" if j == 0 else "dot", "color": colour,
+                                "width": style.line_width * 0.8}})
+        notes.append({"x": float(np.log10(mx)) if log_x else float(mx), "y": 1.0 - 0.1 * j, "yref": "paper",
+                      "text": label, "showarrow": False, "xanchor": "right", "xshift": -4,
+                      "font": {"size": style.font_size - 2, "color": colour}})
+    extra = {"shapes": shapes, "annotations": notes} if markers else {}
+    return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), extra, {
+        "xaxis": {"type": "log"} if log_x else {}, "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.25, "x": 0}, "margin": {"r": 110},
+    }))
 
 
 def metric_bars(names: Sequence[str], values: Sequence[float], *, style: theme.Style, title: str = "",
@@ -121,12 +122,10 @@ def metric_bars(names: Sequence[str], values: Sequence[float], *, style: theme.S
     heights = np.where(finite, vals, top * 1.05)
     colours = [theme.HIGHLIGHT if i == highlight else theme.BAR for i in range(len(vals))]
     patterns = ["" if f else "x" for f in finite]
-    fig = go.Figure(go.Bar(
-        x=list(range(len(vals))), y=heights.tolist(), text=[fmt_value(v) for v in vals],
-        textposition="outside", cliponaxis=False, textfont={"size": style.bar_text_size},
-        marker={"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
-        hovertemplate="%{y:.6g}<extra></extra>",
-    ))
-    category_axis(fig, list(names))
-    fig.update_yaxes(range=[0, max(top, 1e-9) * 1.3])
-    return layout(fig, style, title=title, y_title=y_title)
+    trace = {"type": "bar", "x": list(range(len(vals))), "y": heights.tolist(), "text": [fmt_value(v) for v in vals],
+             "textposition": "outside", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
+             "marker": {"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
+             "hovertemplate": "%{y:.6g}<extra></extra>"}
+    return figure([trace], merge(base_layout(style, title=title, y_title=y_title), {
+        "xaxis": category_axis(list(names)), "yaxis": {"range": [0, max(top, 1e-9) * 1.3]},
+    }))

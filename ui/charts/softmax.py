@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import category_axis, fmt_value, layout, select_bars
+from ui.charts.common import base_layout, category_axis, figure, fmt_value, merge, select_bars
 
 
 def _bars(values: np.ndarray, labels: Sequence[str], others_label: str, fold: str):
@@ -29,6 +29,15 @@ def _bars(values: np.ndarray, labels: Sequence[str], others_label: str, fold: st
     return heights, names, colours, patterns
 
 
+def _bar_trace(heights: np.ndarray, colours: list[str], patterns: list[str], style: theme.Style,
+               digits: int) -> dict:
+    return {"type": "bar", "x": list(range(len(heights))), "y": heights.tolist(),
+            "text": [fmt_value(v, digits=digits) for v in heights], "textposition": "outside",
+            "cliponaxis": False, "textfont": {"size": style.bar_text_size},
+            "marker": {"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
+            "hovertemplate": "%{y:.6g}<extra></extra>"}
+
+
 def probability_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.Style, title: str = "",
                      y_title: str = "", uniform_text: str = "1/K", others_label: str = "{n} others") -> go.Figure:
     """Probabilities as bars in class order: winner highlighted, values printed, the uniform 1/K line drawn.
@@ -37,25 +46,19 @@ def probability_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.S
     """
     probs = np.asarray(probs, dtype=float)
     heights, names, colours, patterns = _bars(probs, labels, others_label, "sum")
-    fig = go.Figure(go.Bar(
-        x=list(range(len(heights))), y=heights.tolist(), text=[fmt_value(p) for p in heights],
-        textposition="outside", cliponaxis=False, textfont={"size": style.bar_text_size},
-        marker={"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
-        hovertemplate="%{y:.6g}<extra></extra>",
-    ))
     # The uniform level is a legend entry, not a label on the plot, so it never covers a bar's value.
     uniform = 1.0 / len(probs)
-    fig.add_trace(go.Scatter(
-        x=[-0.5, len(heights) - 0.5], y=[uniform, uniform], mode="lines", name=uniform_text,
-        line={"dash": "dash", "width": style.line_width, "color": theme.REFERENCE}, hoverinfo="skip",
-    ))
-    category_axis(fig, names)
-    fig.update_yaxes(range=[0, 1.15], tickformat=".1f")
-    layout(fig, style, title=title, y_title=y_title)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0,
-                                               "yanchor": "bottom", "font": {"size": style.font_size}})
-    fig.data[0].showlegend = False
-    return fig
+    data = [
+        {**_bar_trace(heights, colours, patterns, style, 4), "showlegend": False},
+        {"type": "scatter", "x": [-0.5, len(heights) - 0.5], "y": [uniform, uniform], "mode": "lines",
+         "name": uniform_text, "line": {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE},
+         "hoverinfo": "skip"},
+    ]
+    return figure(data, merge(
+        base_layout(style, title=title, y_title=y_title),
+        {"xaxis": category_axis(names), "yaxis": {"range": [0, 1.15], "tickformat": ".1f"}, "showlegend": True,
+         "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
+                    "font": {"size": style.font_size}}}))
 
 
 def logit_bars(logits: np.ndarray, labels: Sequence[str], *, style: theme.Style, title: str = "",
@@ -63,13 +66,8 @@ def logit_bars(logits: np.ndarray, labels: Sequence[str], *, style: theme.Style,
     """Logits as bars (they can be negative), the largest highlighted, values printed."""
     logits = np.asarray(logits, dtype=float)
     heights, names, colours, patterns = _bars(logits, labels, "", "none")
-    fig = go.Figure(go.Bar(
-        x=list(range(len(heights))), y=heights.tolist(), text=[fmt_value(z, digits=2) for z in heights],
-        textposition="outside", cliponaxis=False, textfont={"size": style.bar_text_size},
-        marker={"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
-        hovertemplate="%{y:.6g}<extra></extra>",
-    ))
-    category_axis(fig, names)
     span = max(float(np.abs(heights).max()), 1.0)
-    fig.update_yaxes(range=[min(-0.15 * span, 1.25 * heights.min()), max(0.15 * span, 1.25 * heights.max())])
-    return layout(fig, style, title=title, y_title=y_title)
+    y_range = [min(-0.15 * span, 1.25 * heights.min()), max(0.15 * span, 1.25 * heights.max())]
+    return figure([_bar_trace(heights, colours, patterns, style, 2)], merge(
+        base_layout(style, title=title, y_title=y_title),
+        {"xaxis": category_axis(names), "yaxis": {"range": y_range}}))

@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import category_axis, escape_label, fmt_value, layout, select_bars
+from ui.charts.common import (base_layout, category_axis, escape_label, figure, fmt_value, hline, hline_label,
+                              merge, select_bars)
 
 GHOST_OPACITY = 0.35
 _LEGEND_BELOW = {"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"}
@@ -56,17 +57,18 @@ def _names(labels: Sequence[str], index: np.ndarray, folded: int, others_label: 
 
 
 def _bar(y: np.ndarray, *, style: theme.Style, colour, name: str = "", opacity: float = 1.0,
-         text: bool = True, pattern=None, digits: int = 4, orientation: str = "v") -> go.Bar:
+         text: bool = True, pattern=None, digits: int = 4, orientation: str = "v") -> dict:
     positions = list(range(len(y)))
     values = [float(v) for v in y]
     spec = {"x": positions, "y": values} if orientation == "v" else {"x": values, "y": positions}
-    return go.Bar(
-        **spec, orientation=orientation, name=escape_label(name), opacity=opacity,
-        text=[fmt_value(v, digits=digits) for v in values] if text else None,
-        textposition="outside", cliponaxis=False, textfont={"size": style.bar_text_size},
-        marker={"color": colour, "line": {"width": 0}, **({"pattern": {"shape": pattern}} if pattern else {})},
-        hovertemplate="%{y:.6g}<extra></extra>" if orientation == "v" else "%{x:.6g}<extra></extra>",
-    )
+    if text:
+        spec["text"] = [fmt_value(v, digits=digits) for v in values]
+    return {
+        "type": "bar", **spec, "orientation": orientation, "name": escape_label(name), "opacity": opacity,
+        "textposition": "outside", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
+        "marker": {"color": colour, "line": {"width": 0}, **({"pattern": {"shape": pattern}} if pattern else {})},
+        "hovertemplate": "%{y:.6g}<extra></extra>" if orientation == "v" else "%{x:.6g}<extra></extra>",
+    }
 
 
 def _winner_colours(values: np.ndarray) -> tuple[list[str], list[str]]:
@@ -88,26 +90,25 @@ def temperature_bars(probs, ghost, labels: Sequence[str], *, style: theme.Style,
     if sel.folded:
         colours.append(theme.MUTED)
         patterns.append(".")
-    fig = go.Figure([
+    data = [
         _bar(now, style=style, colour=colours, pattern=patterns, name=now_name),
         _bar(before, style=style, colour=theme.MUTED, name=ghost_name, opacity=GHOST_OPACITY, text=False),
-    ])
-    k = len(probs)
-    fig.add_hline(y=1.0 / k, line={"dash": "dash", "width": style.line_width, "color": theme.REFERENCE},
-                  annotation={"text": escape_label(uniform_text), "font": {"size": style.font_size}},
-                  annotation_position="top right")
-    category_axis(fig, _names(labels, sel.index, sel.folded, others_label))
-    fig.update_yaxes(range=[0, 1.15], tickformat=".1f")
-    layout(fig, style, title=title, y_title=y_title)
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05, showlegend=True, legend=_LEGEND_BELOW)
-    return fig
+    ]
+    uniform = 1.0 / len(probs)
+    return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
+        "shapes": [hline(uniform, {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE})],
+        "annotations": [hline_label(uniform, escape_label(uniform_text), {"size": style.font_size})],
+        "xaxis": category_axis(_names(labels, sel.index, sel.folded, others_label)),
+        "yaxis": {"range": [0, 1.15], "tickformat": ".1f"},
+        "barmode": "group", "bargap": 0.25, "bargroupgap": 0.05, "showlegend": True, "legend": _LEGEND_BELOW,
+    }))
 
 
-def _log_t_axis(fig: go.Figure, temperatures: np.ndarray) -> None:
+def _log_t_axis(temperatures: np.ndarray) -> dict:
     lo, hi = float(temperatures[0]), float(temperatures[-1])
     ticks = [v for v in T_TICKS if lo <= v <= hi]
-    fig.update_xaxes(type="log", range=[np.log10(lo), np.log10(hi)], tickmode="array", tickvals=ticks,
-                     ticktext=[f"{v:g}" for v in ticks])
+    return {"type": "log", "range": [np.log10(lo), np.log10(hi)], "tickmode": "array", "tickvals": ticks,
+            "ticktext": [f"{v:g}" for v in ticks]}
 
 
 def _curve_classes(ghost: np.ndarray) -> np.ndarray:
@@ -117,16 +118,17 @@ def _curve_classes(ghost: np.ndarray) -> np.ndarray:
     return np.sort(np.argsort(-ghost, kind="stable")[:MAX_CURVES])
 
 
-def _marker_line(x: float, y_range: tuple[float, float], style: theme.Style, name: str) -> go.Scatter:
+def _marker_line(x: float, y_range: tuple[float, float], style: theme.Style, name: str) -> dict:
     """The current temperature as a vertical line: a trace in data units, so it sits right on a log axis."""
-    return go.Scatter(x=[x, x], y=list(y_range), mode="lines", name=escape_label(name), showlegend=False,
-                      line={"color": theme.MUTED, "width": style.line_width, "dash": "dot"}, hoverinfo="skip")
+    return {"type": "scatter", "x": [x, x], "y": list(y_range), "mode": "lines", "name": escape_label(name),
+            "showlegend": False, "line": {"color": theme.MUTED, "width": style.line_width, "dash": "dot"},
+            "hoverinfo": "skip"}
 
 
-def _limit_notes(fig: go.Figure, style: theme.Style, cold_text: str, hot_text: str) -> None:
-    for x, anchor, text in ((0.0, "left", cold_text), (1.0, "right", hot_text)):
-        fig.add_annotation(x=x, y=1.0, xref="paper", yref="paper", xanchor=anchor, yanchor="bottom",
-                           text=escape_label(text), showarrow=False, font={"size": style.font_size - 2})
+def _limit_notes(style: theme.Style, cold_text: str, hot_text: str) -> list[dict]:
+    return [{"x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": anchor, "yanchor": "bottom",
+             "text": escape_label(text), "showarrow": False, "font": {"size": style.font_size - 2}}
+            for x, anchor, text in ((0.0, "left", cold_text), (1.0, "right", hot_text))]
 
 
 def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, current_probs, ghost,
@@ -139,28 +141,26 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
     temperatures, probs = np.asarray(temperatures, float), np.asarray(probs, float)
     current_probs = np.asarray(current_probs, float)
     shown = _curve_classes(np.asarray(ghost, float))
-    fig = go.Figure(_marker_line(current, (0.0, 1.0), style, now_name))
+    data = [_marker_line(current, (0.0, 1.0), style, now_name)]
     for n, i in enumerate(shown):
         colour = theme.SERIES[n % len(theme.SERIES)]
-        fig.add_trace(go.Scatter(x=temperatures.tolist(), y=probs[:, i].tolist(), mode="lines",
-                                 name=escape_label(labels[i]), line={"color": colour, "width": style.line_width},
-                                 hovertemplate="T=%{x:.3g}: %{y:.4f}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=[current], y=[float(current_probs[i])], mode="markers+text", showlegend=False,
-                                 marker={"color": colour, "size": style.marker_size},
-                                 text=[f"{escape_label(labels[i])} {fmt_value(float(current_probs[i]), digits=3)}"],
-                                 textposition="middle right", textfont={"size": style.bar_text_size - 2,
-                                                                        "color": colour},
-                                 hoverinfo="skip"))
+        data.append({"type": "scatter", "x": temperatures.tolist(), "y": probs[:, i].tolist(), "mode": "lines",
+                     "name": escape_label(labels[i]), "line": {"color": colour, "width": style.line_width},
+                     "hovertemplate": "T=%{x:.3g}: %{y:.4f}<extra></extra>"})
+        data.append({"type": "scatter", "x": [current], "y": [float(current_probs[i])], "mode": "markers+text",
+                     "showlegend": False, "marker": {"color": colour, "size": style.marker_size},
+                     "text": [f"{escape_label(labels[i])} {fmt_value(float(current_probs[i]), digits=3)}"],
+                     "textposition": "middle right",
+                     "textfont": {"size": style.bar_text_size - 2, "color": colour}, "hoverinfo": "skip"})
     k = probs.shape[1]
-    fig.add_trace(go.Scatter(x=[temperatures[0], temperatures[-1]], y=[1 / k, 1 / k], mode="lines",
-                             showlegend=False, hoverinfo="skip",
-                             line={"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}))
-    _limit_notes(fig, style, cold_text, hot_text)
-    layout(fig, style, title=title, x_title=x_title, y_title=y_title)
-    _log_t_axis(fig, temperatures)
-    fig.update_yaxes(range=[0, 1.05])
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top"})
-    return fig
+    data.append({"type": "scatter", "x": [float(temperatures[0]), float(temperatures[-1])], "y": [1 / k, 1 / k],
+                 "mode": "lines", "showlegend": False, "hoverinfo": "skip",
+                 "line": {"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}})
+    return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
+        "annotations": _limit_notes(style, cold_text, hot_text), "xaxis": _log_t_axis(temperatures),
+        "yaxis": {"range": [0, 1.05]}, "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top"},
+    }))
 
 
 def entropy_curve(temperatures, entropy, *, current: float, current_entropy: float, style: theme.Style,
@@ -169,25 +169,25 @@ def entropy_curve(temperatures, entropy, *, current: float, current_entropy: flo
     """Entropy (nats) against T on a log axis, its maximum log K drawn, the current T marked and printed."""
     temperatures, entropy = np.asarray(temperatures, float), np.asarray(entropy, float)
     top = float(np.log(k))
-    fig = go.Figure([
+    data = [
         _marker_line(current, (0.0, top * 1.1), style, now_name),
-        go.Scatter(x=temperatures.tolist(), y=entropy.tolist(), mode="lines", name="H",
-                   line={"color": theme.BAR, "width": style.line_width},
-                   hovertemplate="T=%{x:.3g}: %{y:.4f}<extra></extra>"),
-        go.Scatter(x=[current], y=[float(current_entropy)], mode="markers+text", hoverinfo="skip",
-                   marker={"color": theme.HIGHLIGHT, "size": style.marker_size},
-                   text=[fmt_value(float(current_entropy), digits=3)], textposition="middle right",
-                   textfont={"size": style.bar_text_size}),
-        go.Scatter(x=[temperatures[0], temperatures[-1]], y=[top, top], mode="lines", hoverinfo="skip",
-                   line={"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}),
-    ])
-    fig.add_annotation(x=0.5, y=top, xref="paper", yref="y", yanchor="bottom", showarrow=False,
-                       text=escape_label(max_text), font={"size": style.font_size - 2, "color": theme.REFERENCE})
-    _limit_notes(fig, style, cold_text, hot_text)
-    layout(fig, style, title=title, x_title=x_title, y_title=y_title)
-    _log_t_axis(fig, temperatures)
-    fig.update_yaxes(range=[0, top * 1.12 if top > 0 else 1.0])
-    return fig
+        {"type": "scatter", "x": temperatures.tolist(), "y": entropy.tolist(), "mode": "lines", "name": "H",
+         "line": {"color": theme.BAR, "width": style.line_width},
+         "hovertemplate": "T=%{x:.3g}: %{y:.4f}<extra></extra>"},
+        {"type": "scatter", "x": [current], "y": [float(current_entropy)], "mode": "markers+text",
+         "hoverinfo": "skip", "marker": {"color": theme.HIGHLIGHT, "size": style.marker_size},
+         "text": [fmt_value(float(current_entropy), digits=3)], "textposition": "middle right",
+         "textfont": {"size": style.bar_text_size}},
+        {"type": "scatter", "x": [float(temperatures[0]), float(temperatures[-1])], "y": [top, top],
+         "mode": "lines", "hoverinfo": "skip",
+         "line": {"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}},
+    ]
+    max_note = {"x": 0.5, "y": top, "xref": "paper", "yref": "y", "yanchor": "bottom", "showarrow": False,
+                "text": escape_label(max_text), "font": {"size": style.font_size - 2, "color": theme.REFERENCE}}
+    return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
+        "annotations": [max_note, *_limit_notes(style, cold_text, hot_text)], "xaxis": _log_t_axis(temperatures),
+        "yaxis": {"range": [0, top * 1.12 if top > 0 else 1.0]},
+    }))
 
 
 def sweep_animation(temperatures, probs, labels: Sequence[str], *, style: theme.Style, title: str = "",
@@ -212,31 +212,27 @@ def sweep_animation(temperatures, probs, labels: Sequence[str], *, style: theme.
         return escape_label(frame_text.format(T=f"{t:.3g}"))
 
     start = int(np.argmin(np.abs(np.log(temperatures))))  # open on T = 1
-    first = go.Bar(x=list(range(len(names))), y=rows[start].tolist(),
-                   text=[fmt_value(v, digits=3) for v in rows[start]],
-                   textposition="outside", cliponaxis=False, textfont={"size": style.bar_text_size},
-                   marker={"color": _winner_colours(rows[start])[0]}, hovertemplate="%{y:.6g}<extra></extra>")
-    fig = go.Figure(first, frames=[go.Frame(name=label(t), data=[bar(r)]) for t, r in zip(temperatures, rows)])
+    first = {**bar(rows[start]), "textposition": "outside", "cliponaxis": False,
+             "textfont": {"size": style.bar_text_size}, "hovertemplate": "%{y:.6g}<extra></extra>"}
+    frames = [{"name": label(t), "data": [bar(r)]} for t, r in zip(temperatures, rows)]
     step = {"frame": {"duration": 90, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
-    fig.update_layout(
-        updatemenus=[{"type": "buttons", "direction": "left", "x": 1, "y": 1.02, "xanchor": "right",
-                      "yanchor": "bottom", "showactive": False, "font": {"size": style.font_size},
-                      "buttons": [{"label": escape_label(play), "method": "animate",
-                                   "args": [None, {**step, "fromcurrent": True}]},
-                                  {"label": escape_label(pause), "method": "animate",
-                                   "args": [[None], {**step, "frame": {"duration": 0, "redraw": False}}]}]}],
-        sliders=[{"active": start, "x": 0, "len": 1.0, "y": -0.08, "yanchor": "top",
-                  "currentvalue": {"prefix": "T = ", "font": {"size": style.font_size}},
-                  "font": {"size": max(style.font_size - 6, 8)},
-                  "steps": [{"label": f"{t:.2g}", "method": "animate",
-                             "args": [[label(t)], {**step, "frame": {"duration": 0, "redraw": True}}]}
-                            for t in temperatures]}],
-    )
-    category_axis(fig, names)
-    fig.update_yaxes(range=[0, 1.15], tickformat=".1f")
-    layout(fig, style, title=title, y_title=y_title, height=int(style.height * 1.25))
-    fig.update_layout(margin={"b": 120})
-    return fig
+    menus = {
+        "updatemenus": [{"type": "buttons", "direction": "left", "x": 1, "y": 1.02, "xanchor": "right",
+                         "yanchor": "bottom", "showactive": False, "font": {"size": style.font_size},
+                         "buttons": [{"label": escape_label(play), "method": "animate",
+                                      "args": [None, {**step, "fromcurrent": True}]},
+                                     {"label": escape_label(pause), "method": "animate",
+                                      "args": [[None], {**step, "frame": {"duration": 0, "redraw": False}}]}]}],
+        "sliders": [{"active": start, "x": 0, "len": 1.0, "y": -0.08, "yanchor": "top",
+                     "currentvalue": {"prefix": "T = ", "font": {"size": style.font_size}},
+                     "font": {"size": max(style.font_size - 6, 8)},
+                     "steps": [{"label": f"{t:.2g}", "method": "animate",
+                                "args": [[label(t)], {**step, "frame": {"duration": 0, "redraw": True}}]}
+                               for t in temperatures]}],
+    }
+    axes = {"xaxis": category_axis(names), "yaxis": {"range": [0, 1.15], "tickformat": ".1f"}, "margin": {"b": 120}}
+    return figure([first], merge(base_layout(style, title=title, y_title=y_title, height=int(style.height * 1.25)),
+                                 menus, axes), frames=frames)
 
 
 def sample_bars(probs, counts, labels: Sequence[str], *, style: theme.Style, title: str = "", y_title: str = "",
@@ -245,16 +241,16 @@ def sample_bars(probs, counts, labels: Sequence[str], *, style: theme.Style, tit
     probs, counts = np.asarray(probs, float), np.asarray(counts, float)
     freq = counts / counts.sum()
     sel = select_bars(probs)
-    fig = go.Figure([
+    data = [
         _bar(_folded(freq, sel.index, sel.folded), style=style, colour=theme.BAR, name=freq_name),
         _bar(_folded(probs, sel.index, sel.folded), style=style, colour=theme.MUTED, name=prob_name,
              opacity=GHOST_OPACITY + 0.15, text=False),
-    ])
-    category_axis(fig, _names(labels, sel.index, sel.folded, others_label))
-    fig.update_yaxes(range=[0, 1.15], tickformat=".1f")
-    layout(fig, style, title=title, y_title=y_title)
-    fig.update_layout(barmode="group", bargap=0.25, showlegend=True, legend=_LEGEND_BELOW)
-    return fig
+    ]
+    return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
+        "xaxis": category_axis(_names(labels, sel.index, sel.folded, others_label)),
+        "yaxis": {"range": [0, 1.15], "tickformat": ".1f"},
+        "barmode": "group", "bargap": 0.25, "showlegend": True, "legend": _LEGEND_BELOW,
+    }))
 
 
 def stage_bars(values, labels: Sequence[str], *, style: theme.Style, title: str = "", kept=None,
@@ -267,15 +263,14 @@ def stage_bars(values, labels: Sequence[str], *, style: theme.Style, title: str 
     kept = np.ones(len(values), bool) if kept is None else np.asarray(kept, bool)
     best = values == values[kept].max() if kept.any() else np.zeros(len(values), bool)
     colours = [theme.MUTED if not k else theme.HIGHLIGHT if b else theme.BAR for k, b in zip(kept, best)]
-    fig = go.Figure(_bar(values, style=style, colour=colours, digits=digits, orientation="h"))
-    fig.update_yaxes(tickmode="array", tickvals=list(range(len(labels))),
-                     ticktext=[escape_label(s) for s in labels], autorange="reversed", type="linear")
     span = float(np.abs(values).max()) or 1.0
     lo = min(0.0, float(values.min()) - 0.45 * span)
-    fig.update_xaxes(range=x_range or [lo, max(0.0, float(values.max())) + 0.45 * span], showticklabels=False)
-    layout(fig, style, title=title, height=height or int(style.height * 1.15))
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10})
-    return fig
+    return figure([_bar(values, style=style, colour=colours, digits=digits, orientation="h")], merge(
+        base_layout(style, title=title, height=height or int(style.height * 1.15)), {
+            "yaxis": {**category_axis(labels), "autorange": "reversed"},
+            "xaxis": {"range": x_range or [lo, max(0.0, float(values.max())) + 0.45 * span], "showticklabels": False},
+            "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+        }))
 
 
 def choice_strip(choices, labels: Sequence[str], *, style: theme.Style, title: str = "", x_title: str = "",
@@ -285,11 +280,10 @@ def choice_strip(choices, labels: Sequence[str], *, style: theme.Style, title: s
     best = np.zeros(len(labels), bool) if best is None else np.asarray(best, bool)
     colours = [theme.HIGHLIGHT if best[c] else theme.BAR for c in choices]
     symbols = ["diamond" if best[c] else "circle" for c in choices]
-    fig = go.Figure(go.Scatter(x=list(range(1, len(choices) + 1)), y=choices.tolist(), mode="markers",
-                               marker={"color": colours, "symbol": symbols, "size": style.marker_size + 4},
-                               hovertemplate="%{x}<extra></extra>"))
-    fig.update_yaxes(tickmode="array", tickvals=list(range(len(labels))), range=[len(labels) - 0.5, -0.5],
-                     ticktext=[escape_label(s) for s in labels], type="linear")
-    layout(fig, style, title=title, x_title=x_title, height=int(style.height * 0.8))
-    fig.update_xaxes(range=[0.3, len(choices) + 0.7], dtick=5)
-    return fig
+    trace = {"type": "scatter", "x": list(range(1, len(choices) + 1)), "y": choices.tolist(), "mode": "markers",
+             "marker": {"color": colours, "symbol": symbols, "size": style.marker_size + 4},
+             "hovertemplate": "%{x}<extra></extra>"}
+    return figure([trace], merge(base_layout(style, title=title, x_title=x_title, height=int(style.height * 0.8)), {
+        "yaxis": {**category_axis(labels), "range": [len(labels) - 0.5, -0.5]},
+        "xaxis": {"range": [0.3, len(choices) + 0.7], "dtick": 5},
+    }))
