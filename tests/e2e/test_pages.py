@@ -5,7 +5,7 @@ Two kinds of test live here:
 * for every page, placeholder or not: it renders with a clean console, no dialog, no exception box and no
   server traceback; the language switch translates it; HTML in a class label never runs;
 * GENERIC, satisfied once a page is built: moving the page's first slider redraws a chart. A page with no
-  slider or no chart yet is reported as XFAIL ("placeholder"), never as a pass.
+  slider or no chart (a placeholder, or the home page, which has neither) is reported as XFAIL, never as a pass.
 
 Page-specific behaviour (the numbers a chart must show) goes in ``test_<page>.py``.
 """
@@ -48,10 +48,10 @@ def test_html_in_class_labels_never_runs(app, route):
 
 
 def test_generic_first_slider_redraws_a_chart(app, route):
-    """GENERIC: holds for every built page; placeholders (no slider or no chart) are XFAIL."""
+    """GENERIC: holds for every page with a slider and a chart; the others are XFAIL."""
     app.open(route.path)
     if app.sliders.count() == 0 or app.chart_count() == 0:
-        pytest.xfail(f"placeholder: /{route.path} has {app.sliders.count()} sliders and {app.chart_count()} charts")
+        pytest.xfail(f"nothing to move: /{route.path} has {app.sliders.count()} sliders and {app.chart_count()} charts")
     before = app.charts_snapshot()
     app.nudge_slider(0, timeout=30_000)
     assert app.charts_snapshot() != before
