@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from ui import state
-from ui.components import SHELL_ACTIVE, code_span, is_projector, set_projector, share_box, show_param_warnings
+from ui.components import SHELL_ACTIVE, begin_page_run, code_span, is_projector, set_projector, share_box, show_param_warnings
 from ui.i18n import LANGS, lang_from_locale, language_name, set_language, t
 from ui.nav import PAGES
 from ui.params import GLOBAL
@@ -44,6 +44,7 @@ if is_projector():
 show_param_warnings(st.session_state.pop("_global_warnings", []))
 
 state.begin_run(entry.key)
+begin_page_run()
 st.session_state[SHELL_ACTIVE] = True
 try:
     current.run()

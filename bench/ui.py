@@ -56,6 +56,19 @@ st.navigation([st.Page("bare_page.py", url_path="bare", default=True)]).run()
 """
 
 
+def compile_scripts_once():
+    """Make AppTest compile each script once, as a server does.
+
+    AppTest builds a new ScriptCache on every run (streamlit/testing/v1/app_test.py), so on every rerun it
+    recompiles app.py and the page file, a cost that grows with the file's length and that a running server
+    never pays. One shared cache, for the pages and the bare page alike, measures what a server does.
+    """
+    from streamlit.testing.v1 import app_test
+
+    shared = app_test.ScriptCache()
+    app_test.ScriptCache = lambda: shared
+
+
 def write_bare_app(folder):
     """The baseline app (served and AppTested exactly like the real one), with the project's config."""
     folder = Path(folder)
@@ -96,12 +109,13 @@ def first_run(script, *, page=None, query=None):
     return seconds, at
 
 
-def apptest_table(bare_script, reruns):
+def apptest_table(bare_script, reruns, recompile=False):
     # The bare page is re-measured right before each page, so a load change on a shared machine
     # hits both sides of a ratio alike.
     _, bare_at = first_run(bare_script)
     print(f"\nAppTest reruns through st.navigation, median of {reruns} warm reruns; "
-          "bare = the bare page measured just before")
+          "bare = the bare page measured just before; scripts compiled "
+          + ("on every rerun (--recompile)" if recompile else "once, as a server does"))
     print(f"{'page':26} {'first run':>10} {'rerun':>9} {'bare':>8} {'x bare':>7} {'goal':>6}  charts")
     cases = [(p.key, p.file, {}) for p in PAGES]
     many = ",".join(f"{v:.3f}" for v in np.random.default_rng(0).normal(0, 3, 10_000))
@@ -174,7 +188,11 @@ def main():
     parser.add_argument("--reruns", type=int, default=30, help="warm AppTest reruns per page")
     parser.add_argument("--moves", type=int, default=15, help="slider key presses per page in the browser")
     parser.add_argument("--no-browser", action="store_true", help="skip the real-browser measurement")
+    parser.add_argument("--recompile", action="store_true",
+                        help="let AppTest recompile every script on every rerun (a server compiles once)")
     args = parser.parse_args()
+    if not args.recompile:
+        compile_scripts_once()
     os.chdir(ROOT)
     # AppTest runs pages outside a server, so Streamlit warns "missing ScriptRunContext" on every run: noise here.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
@@ -185,7 +203,7 @@ def main():
           f"streamlit {streamlit.version.STREAMLIT_VERSION_STRING}, numpy {np.__version__}")
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as folder:
         bare_script = write_bare_app(folder)
-        apptest_table(bare_script, args.reruns)
+        apptest_table(bare_script, args.reruns, args.recompile)
         if not args.no_browser:
             browser_table(bare_script, args.moves)
 

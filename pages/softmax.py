@@ -24,18 +24,6 @@ PRESETS = {  # catalogue key -> (logits, class names); all from the course mater
 }
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
-def _digit_logits() -> tuple[float, ...]:
-    """Real logits of the bundled digits model (default training, seed 0): the first test image it gets
-    right without being sure (top probability 0.5 to 0.9), with every logit inside the sliders' range."""
-    splits = sc.digits_splits(seed=0)
-    model = sc.train_mlp(splits.train.images, splits.train.labels, seed=0)
-    logits = sc.mlp_logits(model.params, splits.test.images)
-    probs = sc.softmax(logits)
-    fits = ((np.abs(logits).max(axis=1) <= SLIDER_RANGE) & (probs.max(axis=1) > 0.5) & (probs.max(axis=1) < 0.9)
-            & (probs.argmax(axis=1) == splits.test.labels))
-    return tuple(round(float(v), 2) for v in logits[np.flatnonzero(fits)[0]])
-
 state = page_setup("softmax")
 sty = style()
 def _on_slider(i: int) -> None:
@@ -48,7 +36,7 @@ def _on_preset() -> None:
     name = st.session_state[state.key("preset")]
     if name is not None:
         logits, names = PRESETS[name]
-        set_logits(state, _digit_logits() if logits is None else logits)
+        set_logits(state, sc.example_digit_logits()[0] if logits is None else logits)
         state["labels"] = names
     st.session_state[state.key("preset")] = None  # a preset is an action, not a state
 

@@ -6,17 +6,19 @@ confident faster than it grows more accurate, so its calibration error rises.
 """
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
 
 from .losses import cross_entropy, cross_entropy_grad
-from .softmax import CoreValueError
+from .softmax import CoreValueError, softmax
 
 __all__ = [
     "MLPParams",
     "TrainingError",
     "TrainResult",
+    "example_digit_logits",
     "init_mlp",
     "loss_and_gradients",
     "mc_dropout_logits",
@@ -428,3 +430,34 @@ def mc_dropout_logits(params: MLPParams, images, *, dropout, samples=30, seed=0)
     activation = _relu(images @ params.w1 + params.b1)
     masks = (rng.random((samples, *activation.shape)) >= dropout) / (1.0 - dropout)
     return (activation * masks) @ params.w2 + params.b2
+
+
+@cache
+def example_digit_logits(*, seed: int = 0, max_abs: float = 10.0) -> tuple[tuple[float, ...], int]:
+    """Real logits for a softmax demo: the default digits model on a test image it gets right but unsure.
+
+    The model is the default :func:`train_mlp` on the training split of ``digits_splits(seed=seed)``. The
+    image is the first test image whose prediction is right with a top probability between 0.5 and 0.9
+    and whose logits all lie within ``±max_abs`` (a slider's range).
+
+    Returns
+    -------
+    (logits, label) : tuple of floats rounded to 2 decimals, and the image's true digit
+
+    Examples
+    --------
+    >>> logits, label = example_digit_logits()
+    >>> len(logits), 0 <= label <= 9
+    (10, True)
+    """
+    from .datasets import digits_splits  # here, not at the top: datasets is the heavier import
+
+    splits = digits_splits(seed=seed)
+    model = train_mlp(splits.train.images, splits.train.labels, seed=seed)
+    logits = mlp_logits(model.params, splits.test.images)
+    probs = softmax(logits)
+    top = probs.max(axis=1)
+    fits = ((np.abs(logits).max(axis=1) <= max_abs) & (top > 0.5) & (top < 0.9)
+            & (probs.argmax(axis=1) == splits.test.labels))
+    index = int(np.flatnonzero(fits)[0])
+    return tuple(round(float(v), 2) for v in logits[index]), int(splits.test.labels[index])

@@ -160,8 +160,20 @@ def chart(fig, *, summary: str, table: pd.DataFrame | None = None, key: str | No
     st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True})
     st.caption(summary)
     if table is not None:
-        with st.expander(t("common.table_of_numbers"), icon=":material/table:"):
-            st.dataframe(table, hide_index=True, width="stretch")
+        # Lazy: the table is sent only while its expander is open, so a slider move does not pay for it.
+        number = st.session_state[_CHARTS_DRAWN] = st.session_state.get(_CHARTS_DRAWN, 0) + 1
+        with st.expander(t("common.table_of_numbers"), icon=":material/table:", on_change="rerun",
+                         key=f"table.{key or number}") as box:
+            if box.open:
+                st.dataframe(table, hide_index=True, width="stretch")
+
+
+_CHARTS_DRAWN = "_charts_drawn"
+
+
+def begin_page_run() -> None:
+    """Called by app.py before each page run: numbers the charts of this run from 1."""
+    st.session_state[_CHARTS_DRAWN] = 0
 
 
 def quiz(key: str, *, question: str, options: Sequence[str], answer: int, explanation: str) -> None:

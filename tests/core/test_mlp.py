@@ -205,3 +205,14 @@ def test_training_rejects_impossible_options(options, code):
     with pytest.raises(TrainingError) as error:
         train_mlp(np.eye(4), np.arange(4), **options)
     assert error.value.code == code
+
+
+def test_the_example_digit_logits_are_a_real_unsure_but_right_prediction_inside_the_slider_range():
+    from softmax_core import example_digit_logits, softmax
+
+    logits, label = example_digit_logits()
+    probs = softmax(np.array(logits))
+    assert max(abs(v) for v in logits) <= 10.0
+    assert 0.5 < probs.max() < 0.9
+    assert int(np.argmax(probs)) == label
+    assert example_digit_logits() == (logits, label)  # the same model every time

@@ -80,7 +80,7 @@ def test_an_html_class_name_is_shown_as_text():
 
 def test_adding_a_constant_changes_nothing_on_screen():
     at = open_page("softmax", logits="2,1,0.5", c="7")
-    shift_table = at.dataframe[2].value
+    shift_table = at.dataframe[1].value  # [0]: the step table; tables behind charts are lazy
     np.testing.assert_allclose(shift_table.iloc[:, 1], shift_table.iloc[:, 2], rtol=1e-15)
 
 
@@ -135,3 +135,14 @@ def test_the_digits_preset_loads_real_logits_of_the_bundled_model():
     probs = np.asarray(prob_chart(at)["y"])
     assert len(probs) == 10 and 0.5 < probs.max() < 0.9
     assert figures(at)[0]["layout"]["xaxis"]["ticktext"] == list("0123456789")
+
+
+def test_the_table_behind_the_chart_is_sent_when_opened_and_holds_the_charts_numbers():
+    at = open_page("softmax", logits="2,1,0.5")
+    tables = len(at.dataframe)
+    at.session_state["table.prob_chart"] = True  # the student opens "The numbers behind this chart"
+    at.run()
+    assert len(at.dataframe) == tables + 1
+    table = at.dataframe[0].value
+    np.testing.assert_array_equal(table.iloc[:, 2], prob_chart(at)["y"])
+    assert list(table.iloc[:, 0]) == ["A", "B", "C"]
