@@ -69,3 +69,11 @@ def test_every_parameter_appears_in_the_documented_table():
     for params in [GLOBAL, *PAGES.values()]:
         for p in params:
             assert f"`{p.name}`" in table
+
+
+def test_the_readme_documents_exactly_the_declared_parameters():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    documented = readme.split("<!-- params:begin -->\n")[1].split("\n<!-- params:end -->")[0]
+    assert documented == markdown_table(), "README is stale: paste the output of `python -m ui.params`"
