@@ -236,4 +236,4 @@ def sync(global_query: dict[str, str]) -> str:
         query.update(state.query())
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
-    return urlencode(query)
+    return urlencode(query, safe=",")  # commas stay readable: logits=2,1,0.5
