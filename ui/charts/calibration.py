@@ -27,7 +27,7 @@ def reliability_diagram(bins, *, style: theme.Style, title: str = "", x_title: s
     data = [
         {"type": "bar", "x": centres[filled].tolist(), "y": acc[filled].tolist(),
          "width": (widths[filled] * 0.95).tolist(), "marker": {"color": theme.BAR, "line": {"width": 0}},
-         "name": "accuracy", "text": [f"n={c:,}" for c in bins.counts[filled]], "textposition": "outside",
+         "name": "accuracy", "text": [f"n={c:,}" for c in bins.counts[filled]], "textposition": "outside", "constraintext": "none",
          "cliponaxis": False, "textfont": {"size": max(style.bar_text_size - 4, 9)},
          "hovertemplate": "%{y:.4f}<extra></extra>"},
         {"type": "bar", "x": centres[filled].tolist(), "y": gap[filled].tolist(), "base": acc[filled].tolist(),
@@ -60,7 +60,7 @@ def confidence_histogram(bins, *, style: theme.Style, accuracy: float, mean_conf
     centres, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
     share = bins.counts / bins.counts.sum()
     trace = {"type": "bar", "x": centres.tolist(), "y": share.tolist(), "width": (widths * 0.95).tolist(),
-             "text": [fmt_value(s, digits=3) for s in share], "textposition": "outside", "cliponaxis": False,
+             "text": [fmt_value(s, digits=3) for s in share], "textposition": "outside", "constraintext": "none", "cliponaxis": False,
              "textfont": {"size": max(style.bar_text_size - 4, 9)},
              "marker": {"color": theme.BAR, "line": {"width": 0}}, "hovertemplate": "%{y:.4f}<extra></extra>"}
     shapes, notes = [], []
@@ -123,7 +123,7 @@ def metric_bars(names: Sequence[str], values: Sequence[float], *, style: theme.S
     colours = [theme.HIGHLIGHT if i == highlight else theme.BAR for i in range(len(vals))]
     patterns = ["" if f else "x" for f in finite]
     trace = {"type": "bar", "x": list(range(len(vals))), "y": heights.tolist(), "text": [fmt_value(v) for v in vals],
-             "textposition": "outside", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
+             "textposition": "outside", "constraintext": "none", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
              "marker": {"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
              "hovertemplate": "%{y:.6g}<extra></extra>"}
     return figure([trace], merge(base_layout(style, title=title, y_title=y_title), {

@@ -91,9 +91,12 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
         "plot_bgcolor": "rgba(0,0,0,0)",
         "showlegend": False,
         "hovermode": "closest",
-        "uniformtext": {"minsize": max(style.bar_text_size - 6, 8), "mode": "show"},
-        "xaxis": {"title": {"text": escape_label(x_title)}, "automargin": True},
-        "yaxis": {"title": {"text": escape_label(y_title)}, "automargin": True, "zeroline": True},
+        # Explicit axis fonts: Streamlit's chart theme would otherwise keep tick labels small on a projector.
+        "xaxis": {"title": {"text": escape_label(x_title), "font": {"size": style.font_size}}, "automargin": True,
+                  "tickfont": {"size": style.font_size}},
+        "yaxis": {"title": {"text": escape_label(y_title), "font": {"size": style.font_size}}, "automargin": True,
+                  "zeroline": True, "tickfont": {"size": style.font_size}},
+        "legend": {"font": {"size": style.font_size}},
     }
 
 

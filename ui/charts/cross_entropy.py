@@ -141,7 +141,7 @@ def prediction_target_gradient(probs: np.ndarray, targets: np.ndarray, grad: np.
     for values, name, colour, pattern in zip((probs, targets, grad), names, colours, patterns):
         values = np.asarray(values, dtype=float)
         data.append({"type": "bar", "x": x, "y": values.tolist(), "name": name,
-                     "text": [fmt_value(v, digits=digits) for v in values], "textposition": "outside",
+                     "text": [fmt_value(v, digits=digits) for v in values], "textposition": "outside", "constraintext": "none",
                      "cliponaxis": False, "textfont": {"size": max(style.bar_text_size - 2 * (len(labels) > 5), 9)},
                      "marker": {"color": colour, "pattern": {"shape": pattern}, "line": {"width": 0}},
                      "hovertemplate": "%{y:.6g}<extra></extra>"})
@@ -214,7 +214,7 @@ def animated_bars(probs: np.ndarray, labels: Sequence[str], *, true_class: int, 
 
     def bar(row: np.ndarray) -> dict:
         return {"type": "bar", "x": x, "y": row.tolist(), "text": [fmt_value(v, digits=3) for v in row],
-                "textposition": "outside", "cliponaxis": False, "marker": {"color": colours, "line": {"width": 0}},
+                "textposition": "outside", "constraintext": "none", "cliponaxis": False, "marker": {"color": colours, "line": {"width": 0}},
                 "textfont": {"size": style.bar_text_size}, "hovertemplate": "%{y:.6g}<extra></extra>"}
 
     animation = {"frame": {"duration": frame_ms, "redraw": True}, "transition": {"duration": 0},

@@ -33,7 +33,7 @@ def naive_vs_stable_bars(naive: np.ndarray, stable: np.ndarray, labels: Sequence
         shown = [v if v is not None else 0.0 for v in _finite_or_none(values)]
         data.append({
             "type": "bar", "x": [i + offset for i in range(len(values))], "y": shown, "width": 0.38, "name": name,
-            "text": [_label(v) for v in values], "textposition": "outside", "cliponaxis": False,
+            "text": [_label(v) for v in values], "textposition": "outside", "constraintext": "none", "cliponaxis": False,
             "textfont": {"size": style.bar_text_size}, "customdata": [str(v) for v in values],
             "marker": {"color": colour, "pattern": {"shape": pattern}, "line": {"width": 0}},
             "hovertemplate": "%{customdata}<extra>" + name.replace("<", "&lt;") + "</extra>"})
@@ -93,7 +93,7 @@ def log_space_bars(log_probs: np.ndarray, log_of_probs: np.ndarray, labels: Sequ
     idx = np.flatnonzero(lost)
     data = [
         {"type": "bar", "x": list(range(len(log_probs))), "y": _finite_or_none(log_probs),
-         "text": [_label(v) for v in log_probs], "textposition": "outside", "cliponaxis": False,
+         "text": [_label(v) for v in log_probs], "textposition": "outside", "constraintext": "none", "cliponaxis": False,
          "textfont": {"size": style.bar_text_size},
          "marker": {"color": [theme.HIGHLIGHT if w else theme.BAR for w in lost], "line": {"width": 0},
                     "pattern": {"shape": ["/" if w else "" for w in lost]}},
@@ -121,7 +121,7 @@ def sum_deviation_bars(cases: Sequence[str], deviations: Mapping[str, Sequence[f
             "type": "bar", "x": [j + (i - (n - 1) / 2) * 0.27 for j in range(len(cases))],
             "y": np.maximum(devs, ZERO_FLOOR).tolist(), "width": 0.26, "name": name,
             "text": ["0" if d == 0 else f"{d:.1e}" for d in devs], "customdata": devs.tolist(),
-            "textposition": "outside", "cliponaxis": False, "textfont": {"size": style.bar_text_size - 2},
+            "textposition": "outside", "constraintext": "none", "cliponaxis": False, "textfont": {"size": style.bar_text_size - 2},
             "marker": {"color": DTYPE_COLOURS.get(name, theme.SERIES[i]), "line": {"width": 0},
                        "pattern": {"shape": ["", "/", "."][i % 3]}},
             "hovertemplate": "%{customdata:.3g}<extra></extra>"})

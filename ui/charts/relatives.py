@@ -46,7 +46,7 @@ def label_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.Style, 
     """Probabilities per label, values printed, with an optional reference line (0.5 for sigmoids)."""
     probs = np.asarray(probs, dtype=np.float64)
     trace = {"type": "bar", "x": list(range(len(probs))), "y": probs.tolist(), "text": [fmt_value(p) for p in probs],
-             "textposition": "outside", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
+             "textposition": "outside", "constraintext": "none", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
              "marker": {"color": colour, "pattern": {"shape": pattern}, "line": {"width": 0}},
              "hovertemplate": "%{y:.6g}<extra></extra>"}
     reference = {} if line is None else {
@@ -68,7 +68,7 @@ def grouped_bars(series: Mapping[str, np.ndarray], labels: Sequence[str], *, sty
         data.append({
             "type": "bar", "x": [j + (i - (n - 1) / 2) * width for j in range(len(values))], "y": values.tolist(),
             "width": width * 0.95, "name": escape_label(name), "text": [fmt_value(v, digits=3) for v in values],
-            "textposition": "outside", "cliponaxis": False, "textfont": {"size": style.bar_text_size - 2},
+            "textposition": "outside", "constraintext": "none", "cliponaxis": False, "textfont": {"size": style.bar_text_size - 2},
             "marker": {"color": theme.SERIES[i], "pattern": {"shape": ["", "/", "."][i % 3]}, "line": {"width": 0}},
             "hovertemplate": "%{y:.6g}<extra></extra>"})
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {

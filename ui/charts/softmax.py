@@ -32,7 +32,7 @@ def _bars(values: np.ndarray, labels: Sequence[str], others_label: str, fold: st
 def _bar_trace(heights: np.ndarray, colours: list[str], patterns: list[str], style: theme.Style,
                digits: int) -> dict:
     return {"type": "bar", "x": list(range(len(heights))), "y": heights.tolist(),
-            "text": [fmt_value(v, digits=digits) for v in heights], "textposition": "outside",
+            "text": [fmt_value(v, digits=digits) for v in heights], "textposition": "outside", "constraintext": "none",
             "cliponaxis": False, "textfont": {"size": style.bar_text_size},
             "marker": {"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
             "hovertemplate": "%{y:.6g}<extra></extra>"}

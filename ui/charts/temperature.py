@@ -65,7 +65,7 @@ def _bar(y: np.ndarray, *, style: theme.Style, colour, name: str = "", opacity: 
         spec["text"] = [fmt_value(v, digits=digits) for v in values]
     return {
         "type": "bar", **spec, "orientation": orientation, "name": escape_label(name), "opacity": opacity,
-        "textposition": "outside", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
+        "textposition": "outside", "constraintext": "none", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
         "marker": {"color": colour, "line": {"width": 0}, **({"pattern": {"shape": pattern}} if pattern else {})},
         "hovertemplate": "%{y:.6g}<extra></extra>" if orientation == "v" else "%{x:.6g}<extra></extra>",
     }
@@ -212,7 +212,7 @@ def sweep_animation(temperatures, probs, labels: Sequence[str], *, style: theme.
         return escape_label(frame_text.format(T=f"{t:.3g}"))
 
     start = int(np.argmin(np.abs(np.log(temperatures))))  # open on T = 1
-    first = {**bar(rows[start]), "textposition": "outside", "cliponaxis": False,
+    first = {**bar(rows[start]), "textposition": "outside", "constraintext": "none", "cliponaxis": False,
              "textfont": {"size": style.bar_text_size}, "hovertemplate": "%{y:.6g}<extra></extra>"}
     frames = [{"name": label(t), "data": [bar(r)]} for t, r in zip(temperatures, rows)]
     step = {"frame": {"duration": 90, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
