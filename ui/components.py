@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -69,7 +70,12 @@ def logit_error_text(err) -> str:
 
 def class_names(labels: Sequence[str], k: int) -> list[str]:
     """``k`` class names: the user's first, then the core's defaults (A, B, C, ...) for the rest."""
-    return sc.parse_labels(",".join(labels), k)
+    return list(_class_names(tuple(labels), k))
+
+
+@functools.lru_cache(maxsize=64)
+def _class_names(labels: tuple[str, ...], k: int) -> tuple[str, ...]:
+    return tuple(sc.parse_labels(",".join(labels), k))
 
 
 SHELL_ACTIVE = "_shell_active"
@@ -133,7 +139,8 @@ def logits_input(state: PageState, label: str, *, help: str | None = None, area:
 
     ``on_valid(state)`` runs after good logits are stored (e.g. to keep a class index in range).
     """
-    st.session_state.setdefault(state.key(_LOGITS_TEXT), sc.format_logits(state["logits"]))
+    if state.key(_LOGITS_TEXT) not in st.session_state:
+        st.session_state[state.key(_LOGITS_TEXT)] = sc.format_logits(state["logits"])
     widget = st.text_area if area else st.text_input
     options = {"height": 90} if area else {"max_chars": 200_000}
     widget(label, key=state.key(_LOGITS_TEXT), on_change=_on_logits_text, args=(state, on_valid), help=help,

@@ -173,13 +173,18 @@ class PageState:
     def query(self) -> dict[str, str]:
         """This page's non-default values, formatted for the URL."""
         out, last = {}, self._last()
+        texts = st.session_state.setdefault(f"_texts.{self.page}", {})
         for p in self.params:
             value = self[p.name]
             last[p.name] = value
             if p.shared:
                 st.session_state[f"shared.{p.name}"] = value
             if value != p.default:
-                out[p.name] = p.format(value)
+                # Formatting 10,000 logits on every rerun would cost more than drawing them: reuse the text.
+                known = texts.get(p.name)
+                if known is None or known[0] != value:
+                    known = texts[p.name] = (value, p.format(value))
+                out[p.name] = known[1]
         return out
 
 

@@ -87,6 +87,9 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
         "font": {"size": style.font_size},
         "height": height or style.height,
         "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        # Streamlit's chart theme supplies the styling, so Plotly's default template (about 7 KB a chart,
+        # deep-copied on every rerun and sent to the browser) would only be overwritten there.
+        "template": {},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "showlegend": False,
