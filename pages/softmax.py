@@ -10,6 +10,7 @@ from ui.components import (chart, class_names, code_span, is_projector, logits_e
                            set_logits, style)
 from ui.i18n import t
 
+PARTS = ("steps", "invariances")
 MAX_SLIDERS = 12  # more classes than this are edited in the text box
 SLIDER_RANGE = 10.0
 
@@ -105,55 +106,58 @@ with chart_col:
     if k > 30:
         st.info(t("softmax.folded", k=f"{k:,}"), icon=":material/unfold_less:")
 
-# ---- the step table -------------------------------------------------------------------------------------------
-st.header(t("softmax.steps_heading"))
-st.markdown(t("softmax.steps_intro"))
-st.latex(r"p_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j")
-shown = np.argsort(-probs, kind="stable")[:20] if k > 30 else np.arange(k)
-parts = sc.softmax_steps(logits)
-steps = pd.DataFrame({
-    t("softmax.col.class"): [labels[i] for i in shown],
-    t("softmax.col.logit"): logits[shown],
-    t("softmax.col.shifted"): parts.shifted[shown],
-    t("softmax.col.exp"): parts.exps[shown],
-    t("softmax.col.prob"): parts.probs[shown],
-})
-st.dataframe(steps, hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.6g") for c in steps.columns[1:]})
-if k > 30:
-    st.caption(t("softmax.steps_folded", n=len(shown), k=f"{k:,}"))
-total = float(probs.sum())
-deviation = abs(total - 1.0)
-tolerance = 10.0 ** np.ceil(np.log10(max(deviation, k * np.finfo(float).eps)))
-st.success(t("softmax.sum_check", total=f"{total:.17g}", dev=f"{deviation:.1e}", tol=f"{tolerance:.0e}", k=k,
-             sum_exp=f"{parts.total:.6g}"), icon=":material/functions:")
+# ---- one part at a time: each element drawn adds to every rerun ------------------------------------------------
+part = st.radio(t("softmax.part"), PARTS, key=state.key("part"), horizontal=True,
+                format_func=lambda name: t(f"softmax.parts.{name}"))
+if part == "steps":
+    st.header(t("softmax.steps_heading"))
+    st.markdown(t("softmax.steps_intro"))
+    st.latex(r"p_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j")
+    shown = np.argsort(-probs, kind="stable")[:20] if k > 30 else np.arange(k)
+    parts = sc.softmax_steps(logits)
+    steps = pd.DataFrame({
+        t("softmax.col.class"): [labels[i] for i in shown],
+        t("softmax.col.logit"): logits[shown],
+        t("softmax.col.shifted"): parts.shifted[shown],
+        t("softmax.col.exp"): parts.exps[shown],
+        t("softmax.col.prob"): parts.probs[shown],
+    })
+    st.dataframe(steps, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.6g") for c in steps.columns[1:]})
+    if k > 30:
+        st.caption(t("softmax.steps_folded", n=len(shown), k=f"{k:,}"))
+    total = float(probs.sum())
+    deviation = abs(total - 1.0)
+    tolerance = 10.0 ** np.ceil(np.log10(max(deviation, k * np.finfo(float).eps)))
+    st.success(t("softmax.sum_check", total=f"{total:.17g}", dev=f"{deviation:.1e}", tol=f"{tolerance:.0e}", k=k,
+                 sum_exp=f"{parts.total:.6g}"), icon=":material/functions:")
 
-# ---- invariances ----------------------------------------------------------------------------------------------
-st.header(t("softmax.invariance_heading"))
-shift_col, scale_col = st.columns(2, gap="large")
-with shift_col:
-    st.subheader(t("softmax.shift_heading"))
-    c = st.slider(t("softmax.shift_slider"), -10.0, 10.0, step=0.5, key=state.key("c"))
-    moved = sc.softmax(logits + c)
-    diff = float(np.max(np.abs(moved - probs)))
-    st.markdown(t("softmax.shift_result", c=f"{c:+g}", diff=f"{diff:.1e}"))
-    st.dataframe(pd.DataFrame({t("softmax.col.class"): labels[:20], t("softmax.col.prob"): probs[:20],
-                               t("softmax.col.prob_shifted"): moved[:20]}), hide_index=True, width="stretch",
-                 column_config={t("softmax.col.prob"): st.column_config.NumberColumn(format="%.17g"),
-                                t("softmax.col.prob_shifted"): st.column_config.NumberColumn(format="%.17g")})
-with scale_col:
-    st.subheader(t("softmax.scale_heading"))
-    s = st.slider(t("softmax.scale_slider"), 0.1, 5.0, step=0.1, key=state.key("s"))
-    scaled = sc.softmax(logits * s)
-    fig = charts.probability_bars(scaled, labels, style=sty._replace(height=int(sty.height * 0.8)),
-                                  title=t("softmax.scaled_title", s=f"{s:g}"), y_title=t("softmax.prob_axis"),
-                                  uniform_text=t("softmax.uniform", k=k, u=f"{1 / k:.3g}"),
-                                  others_label=t("softmax.others"))
-    chart(fig, summary=t("softmax.scaled_summary", s=f"{s:g}", temp=f"{1 / s:.3g}",
-                         p=f"{scaled[winner]:.4f}"), key="scaled_chart")
-    st.page_link("pages/temperature.py", label=t("softmax.to_temperature", temp=f"{1 / s:.3g}"),
-                 icon=":material/thermostat:",
-                 query_params={"logits": sc.format_logits(logits[:200]), "T": f"{min(max(1 / s, 0.05), 20):.4g}"})
+if part == "invariances":
+    st.header(t("softmax.invariance_heading"))
+    shift_col, scale_col = st.columns(2, gap="large")
+    with shift_col:
+        st.subheader(t("softmax.shift_heading"))
+        c = st.slider(t("softmax.shift_slider"), -10.0, 10.0, step=0.5, key=state.key("c"))
+        moved = sc.softmax(logits + c)
+        diff = float(np.max(np.abs(moved - probs)))
+        st.markdown(t("softmax.shift_result", c=f"{c:+g}", diff=f"{diff:.1e}"))
+        st.dataframe(pd.DataFrame({t("softmax.col.class"): labels[:20], t("softmax.col.prob"): probs[:20],
+                                   t("softmax.col.prob_shifted"): moved[:20]}), hide_index=True, width="stretch",
+                     column_config={t("softmax.col.prob"): st.column_config.NumberColumn(format="%.17g"),
+                                    t("softmax.col.prob_shifted"): st.column_config.NumberColumn(format="%.17g")})
+    with scale_col:
+        st.subheader(t("softmax.scale_heading"))
+        s = st.slider(t("softmax.scale_slider"), 0.1, 5.0, step=0.1, key=state.key("s"))
+        scaled = sc.softmax(logits * s)
+        fig = charts.probability_bars(scaled, labels, style=sty._replace(height=int(sty.height * 0.8)),
+                                      title=t("softmax.scaled_title", s=f"{s:g}"), y_title=t("softmax.prob_axis"),
+                                      uniform_text=t("softmax.uniform", k=k, u=f"{1 / k:.3g}"),
+                                      others_label=t("softmax.others"))
+        chart(fig, summary=t("softmax.scaled_summary", s=f"{s:g}", temp=f"{1 / s:.3g}",
+                             p=f"{scaled[winner]:.4f}"), key="scaled_chart")
+        st.page_link("pages/temperature.py", label=t("softmax.to_temperature", temp=f"{1 / s:.3g}"),
+                     icon=":material/thermostat:",
+                     query_params={"logits": sc.format_logits(logits[:200]), "T": f"{min(max(1 / s, 0.05), 20):.4g}"})
 
 # ---- the misconception, computed live ---------------------------------------------------------------------------
 st.header(t("softmax.myth_heading"))

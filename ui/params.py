@@ -26,6 +26,7 @@ PAGES: dict[str, tuple[Param, ...]] = {
         LABELS,
         FloatParam("c", default=0.0, lo=-10.0, hi=10.0),
         FloatParam("s", default=1.0, lo=0.1, hi=5.0),
+        ChoiceParam("part", default="steps", choices=("steps", "invariances")),
     ),
     "temperature": (
         LOGITS,

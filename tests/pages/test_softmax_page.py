@@ -79,13 +79,13 @@ def test_an_html_class_name_is_shown_as_text():
 
 
 def test_adding_a_constant_changes_nothing_on_screen():
-    at = open_page("softmax", logits="2,1,0.5", c="7")
-    shift_table = at.dataframe[1].value  # [0]: the step table; tables behind charts are lazy
+    at = open_page("softmax", logits="2,1,0.5", c="7", part="invariances")
+    shift_table = at.dataframe[0].value  # tables behind charts are lazy; the step table is in the other part
     np.testing.assert_allclose(shift_table.iloc[:, 1], shift_table.iloc[:, 2], rtol=1e-15)
 
 
 def test_scaling_draws_the_softmax_of_the_scaled_logits():
-    at = open_page("softmax", logits="2,1,0.5", s="2")
+    at = open_page("softmax", logits="2,1,0.5", s="2", part="invariances")
     scaled = [f for f in figures(at) if "s = 2" in f["layout"]["title"]["text"]][0]
     np.testing.assert_array_equal(scaled["data"][0]["y"], sc.softmax(np.array([4.0, 2.0, 1.0])))
 
@@ -146,3 +146,19 @@ def test_the_table_behind_the_chart_is_sent_when_opened_and_holds_the_charts_num
     table = at.dataframe[0].value
     np.testing.assert_array_equal(table.iloc[:, 2], prob_chart(at)["y"])
     assert list(table.iloc[:, 0]) == ["A", "B", "C"]
+
+
+def test_the_step_table_is_the_default_part_and_sums_to_one_within_its_stated_tolerance():
+    at = open_page("softmax", logits="2,1,0.5")
+    steps = at.dataframe[0].value
+    np.testing.assert_array_equal(steps.iloc[:, 2], [0.0, -1.0, -1.5])
+    np.testing.assert_allclose(steps.iloc[:, 4], sc.softmax(np.array([2.0, 1.0, 0.5])), rtol=1e-15)
+    assert "within 1e-15" in texts(at)
+
+
+def test_the_knobs_keep_their_values_while_the_other_part_is_shown():
+    at = open_page("softmax", part="invariances", c="3")
+    at.radio(key="softmax.part").set_value("steps").run()
+    assert at.query_params["c"] == "3"
+    at.radio(key="softmax.part").set_value("invariances").run()
+    assert at.slider(key="softmax.c").value == 3.0
