@@ -37,6 +37,7 @@ PAGES: dict[str, tuple[Param, ...]] = {
         IntParam("k", default=5, lo=1, hi=12),  # top-k of the next-token demo (12 candidates)
         FloatParam("p", default=0.9, lo=0.01, hi=1.0),  # top-p of the next-token demo
         FloatParam("tau", default=1.0, lo=0.05, hi=20.0),  # the Boltzmann policy's temperature
+        ChoiceParam("part", default="curves", choices=("curves", "animation", "sampling", "next_word", "decisions")),
     ),
     "cross_entropy": (
         LOGITS,

@@ -31,11 +31,24 @@ def test_moving_the_t_slider_redraws_the_first_chart(app):
 
 
 def test_the_animation_plays_in_the_browser(app):
-    app.open("temperature")
-    anim = app.page.locator(".js-plotly-plot").nth(3)
+    app.open("temperature", part="animation")
+    assert app.chart_count() == 2  # the bars, then the animation: the part shown is the only other chart
+    anim = app.page.locator(".js-plotly-plot").nth(1)
     assert app.page.evaluate("e => e._transitionData !== undefined && e._transitionData._frames.length",
                              anim.element_handle()) == 41
     anim.scroll_into_view_if_needed()
     anim.locator(".updatemenu-button").first.click()
     app.page.wait_for_timeout(1500)
+    assert not app.problems()
+
+
+def test_choosing_a_part_keeps_the_settings_of_the_others_in_the_link(app):
+    app.open("temperature", logits="1,2,3", T="0.5", seed="42")
+    app.page.get_by_text("Sampling", exact=True).click()
+    app.wait_idle()
+    assert "part=sampling" in app.page.url and "seed=42" in app.page.url
+    app.page.get_by_text("Curves over T", exact=True).click()
+    app.wait_idle()
+    assert "part=" not in app.page.url and "seed=42" in app.page.url  # the default part leaves the link
+    np.testing.assert_allclose(app.bar_heights(), sc.softmax(np.array([2.0, 4.0, 6.0])), atol=1e-12)
     assert not app.problems()

@@ -16,12 +16,76 @@ def chart_titled(at, fragment):
     return next(f for f in figures(at) if fragment in f["layout"]["title"]["text"])
 
 
+# The charts each part adds under the first one (softmax(z / T) with its T = 1 ghost bars, always drawn).
+PART_CHARTS = {"curves": 2, "animation": 1, "sampling": 1, "next_word": 4, "decisions": 2}
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_page_renders_in_every_language(lang):
     at = open_page("temperature", lang=lang)
     assert not at.exception
-    assert len(figures(at)) >= 8
+    assert at.radio(key="temperature.part").value == "curves"  # the default part
+    assert len(figures(at)) == 1 + PART_CHARTS["curves"]
     np.testing.assert_array_equal(first_chart(at)["data"][0]["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("part", PART_CHARTS)
+def test_every_part_renders_in_every_language(lang, part):
+    at = open_page("temperature", lang=lang, part=part, logits="1,2,3", T="0.5")
+    assert not at.exception
+    assert at.radio(key="temperature.part").value == part
+    assert at.query_params.get("part", "curves") == part  # the default part is left out of the link
+    charts = figures(at)
+    assert len(charts) == 1 + PART_CHARTS[part]
+    bars = charts[0]["data"]  # the first chart stays softmax(z / T), K bars, whichever part is shown
+    assert len(bars[0]["y"]) == 3
+    np.testing.assert_array_equal(bars[0]["y"], sc.softmax(np.array([1.0, 2.0, 3.0]), temperature=0.5))
+    assert any("T → 0" in box.value and "T → ∞" in box.value for box in at.info)  # the limits, always shown
+    assert any("calibration" in link.proto.page for link in at.get("page_link"))  # the bridge, always shown
+    assert at.radio(key="quiz.temperature.cold.choice")  # the quiz, always shown
+
+
+@pytest.mark.parametrize(("part", "name", "value", "widget"), [
+    ("sampling", "N", "5000", "number_input"), ("sampling", "seed", "42", "number_input"),
+    ("next_word", "k", "3", "slider"), ("next_word", "p", "0.5", "slider"), ("decisions", "tau", "0.5", None)])
+def test_a_setting_of_a_hidden_part_survives_in_the_link(part, name, value, widget):
+    at = open_page("temperature", part=part, **{name: value})
+    for other in PART_CHARTS:  # every other part in turn, then back
+        at.radio(key="temperature.part").set_value(other).run()
+        assert not at.exception
+        assert at.query_params[name] == value, other
+    at.radio(key="temperature.part").set_value(part).run()
+    assert at.query_params[name] == value
+    shown = (at.select_slider if widget is None else getattr(at, widget))(key=f"temperature.{name}").value
+    assert float(shown) == float(value)
+
+
+@pytest.mark.parametrize("k", [3, 25])  # 25 classes: the 20th is called T, like the temperature column
+def test_the_curve_tables_open_with_the_numbers_of_the_sweep(k):
+    logits = np.linspace(2.0, -1.0, k)
+    at = open_page("temperature", logits=",".join(f"{v:g}" for v in logits))
+    at.session_state["table.temperature_curves"] = True  # the student opens both tables behind the curves
+    at.session_state["table.temperature_entropy"] = True
+    at.run()
+    assert not at.exception
+    curves, entropy = (d.value for d in at.dataframe)
+    grid = sc.temperature_grid(121)[::10]
+    np.testing.assert_array_equal(curves.iloc[:, 0], grid)
+    np.testing.assert_array_equal(entropy.iloc[:, 0], grid)
+    assert curves.shape == (len(grid), 1 + k) and list(curves.columns[1:4]) == ["A", "B", "C"]
+    z = np.array([float(f"{v:g}") for v in logits])
+    np.testing.assert_allclose(curves.iloc[:, 1:].to_numpy(), [sc.softmax(z, temperature=T) for T in grid],
+                               rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(entropy.iloc[:, 1], [sc.entropy(sc.softmax(z, temperature=T)) for T in grid],
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_the_seed_of_the_sampling_part_drives_the_other_parts_draws():
+    at = open_page("temperature", part="sampling", seed="3", tau="0.5")
+    at.radio(key="temperature.part").set_value("decisions").run()
+    run = sc.boltzmann_run([1.0, 0.7, 0.2, -0.5], temperature=0.5, steps=30, seed=3)
+    np.testing.assert_array_equal(chart_titled(at, "30")["data"][0]["y"], run.choices)
 
 
 def test_a_link_with_logits_and_t_draws_their_softmax_exactly():
@@ -62,8 +126,8 @@ def sample_chart(at):
 
 
 def test_sampling_with_a_fixed_seed_is_reproducible_and_in_the_link():
-    a = open_page("temperature", seed="123", N="5000", T="2")
-    b = open_page("temperature", seed="123", N="5000", T="2")
+    a = open_page("temperature", seed="123", N="5000", T="2", part="sampling")
+    b = open_page("temperature", seed="123", N="5000", T="2", part="sampling")
     probs = sc.softmax(np.array([2.0, 1.0, 0.5]), temperature=2.0)
     expected = sc.sample_counts(probs, 5000, seed=123) / 5000
     np.testing.assert_array_equal(sample_chart(a)["data"][0]["y"], expected)
@@ -72,7 +136,7 @@ def test_sampling_with_a_fixed_seed_is_reproducible_and_in_the_link():
 
 
 def test_changing_the_seed_changes_the_draws_and_the_link():
-    at = open_page("temperature", N="50")
+    at = open_page("temperature", N="50", part="sampling")
     before = sample_chart(at)["data"][0]["y"]
     at.number_input(key="temperature.seed").set_value(7).run()
     assert at.query_params["seed"] == "7"
@@ -83,7 +147,8 @@ def test_changing_the_seed_changes_the_draws_and_the_link():
 
 @pytest.mark.parametrize(("name", "value"), [("T", "0"), ("T", "-1"), ("T", "21"), ("T", "abc"), ("T", "nan"),
                                              ("seed", "-5"), ("seed", "1.5"), ("seed", "x"), ("N", "0"),
-                                             ("N", "1000000"), ("k", "99"), ("p", "0"), ("tau", "1e9")])
+                                             ("N", "1000000"), ("k", "99"), ("p", "0"), ("tau", "1e9"),
+                                             ("part", "all"), ("part", "<script>")])
 def test_bad_values_in_the_link_warn_instead_of_breaking(name, value):
     at = open_page("temperature", **{name: value})
     assert not at.exception
@@ -115,7 +180,7 @@ def test_a_preset_loads_its_logits():
 
 
 def test_the_pipeline_charts_hold_the_core_stages():
-    at = open_page("temperature", T="2", k="3", p="0.8")
+    at = open_page("temperature", T="2", k="3", p="0.8", part="next_word")
     steps = sc.decode_steps([3.1, 2.8, 2.2, 1.9, 1.5, 1.2, 0.9, 0.6, 0.1, -0.6, -1.4, -2.5],
                             temperature=2.0, k=3, p=0.8)
     for fragment, values in (("÷ T", steps.scaled), ("2.", steps.probs), ("top-k", steps.top_k),
@@ -124,18 +189,18 @@ def test_the_pipeline_charts_hold_the_core_stages():
 
 
 def test_k_all_and_p_one_leave_the_distribution_unchanged_on_screen():
-    at = open_page("temperature", k="12", p="1")
+    at = open_page("temperature", k="12", p="1", part="next_word")
     np.testing.assert_array_equal(chart_titled(at, "top-p")["data"][0]["x"], chart_titled(at, "2.")["data"][0]["x"])
 
 
 def test_the_policy_run_is_seeded():
-    at = open_page("temperature", tau="0.5", seed="3")
+    at = open_page("temperature", tau="0.5", seed="3", part="decisions")
     run = sc.boltzmann_run([1.0, 0.7, 0.2, -0.5], temperature=0.5, steps=30, seed=3)
     np.testing.assert_array_equal(chart_titled(at, "30")["data"][0]["y"], run.choices)
 
 
 def test_the_animation_has_frames_and_a_play_button():
-    at = open_page("temperature")
+    at = open_page("temperature", part="animation")
     anim = next(f for f in figures(at) if f.get("frames"))
     assert len(anim["frames"]) == 41
     assert anim["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
