@@ -8,12 +8,13 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 import softmax_core as sc
 from ui.charts import calibration as charts
 from ui.components import chart, code_span, is_projector, page_setup, quiz, style
-from ui.i18n import t
+from ui.i18n import current_language, t
 
 MAX_EPOCHS, EVERY = 300, 5
 CHECKPOINTS = tuple(range(0, MAX_EPOCHS + 1, EVERY))
@@ -25,6 +26,13 @@ TEMPS = np.geomspace(1 / 8, 8, 49)  # T grid of the NLL(T) and ECE(T) curves; it
 BIN_GRID = (5, 10, 15, 20, 30, 50)
 PARTS = ("temperature", "binning", "wrong", "remedies")  # one deeper section drawn at a time
 MAX_CELLS = 200_000  # rows x classes above which one-vs-rest fits and curves use a subset of rows
+
+
+# Before the cached functions below: the first run of a session stops here (it reruns through app.py), so
+# decorating them, which re-reads their source, is done once per run and not twice.
+state = page_setup("calibration")
+sty = style()
+K_ = state.key
 
 
 class Data(NamedTuple):
@@ -82,22 +90,27 @@ def _train_ensemble(seed, members, _progress):
                              eval_sets={"test": splits.test.images}, progress=_progress)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+# Through _memo rather than st.cache_*: a decorator in a page file runs on every rerun and re-reads the
+# function's source to key its cache.
 def _training_story(seed: int, n_bins: int, strategy: str):
-    splits, result = _digits_run(seed)
-    return sc.checkpoint_summary(result.eval_logits["test"], splits.test.labels, n_bins=n_bins, strategy=strategy)
+    def compute():
+        splits, result = _digits_run(seed)
+        return sc.checkpoint_summary(result.eval_logits["test"], splits.test.labels, n_bins=n_bins, strategy=strategy)
+    return _memo(("story", seed, n_bins, strategy), compute, limit=8)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
 def _synthetic(k: int, accuracy: float, confidence: float, seed: int):
-    logits, labels = sc.synthetic_logits(SYNTH_N, k, accuracy=accuracy, confidence=confidence, seed=seed)
-    half = SYNTH_N // 2
-    return logits[:half], labels[:half], logits[half:], labels[half:]
+    def compute():
+        logits, labels = sc.synthetic_logits(SYNTH_N, k, accuracy=accuracy, confidence=confidence, seed=seed)
+        half = SYNTH_N // 2
+        return logits[:half], labels[:half], logits[half:], labels[half:]
+    return _memo(("synthetic", k, accuracy, confidence, seed), compute, limit=8)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def _read_upload(digest: str, name: str, kind: str, _data: bytes) -> sc.Predictions:
-    return sc.load_predictions(_data, filename=name, kind=kind)
+    # An UploadError propagates and is not stored, as st.cache_* would not have stored it either.
+    return _memo(("upload", digest, name, kind), lambda: sc.load_predictions(_data, filename=name, kind=kind),
+                 limit=4)
 
 
 def _calibrate(key: tuple, on_test: bool, _data: Data, _progress=None):
@@ -120,8 +133,7 @@ def _fit_calibrators(on_test, _data, _progress):
     return out, len(sub) < len(fit_y)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _temperature_curves(key: tuple, n_bins: int, strategy: str, _data: Data):
+def _temperature_curves(n_bins: int, strategy: str, _data: Data):
     rows = {}
     for split, z, y in (("cal", _data.cal_logits, _data.cal_labels), ("test", _data.test_logits, _data.test_labels)):
         sub = sc.row_subsample(len(y), z.shape[1], max_cells=MAX_CELLS)
@@ -130,10 +142,20 @@ def _temperature_curves(key: tuple, n_bins: int, strategy: str, _data: Data):
     return rows
 
 
-@st.cache_resource(max_entries=96, show_spinner=False)
-def _figure(builder: str, *args, **kwargs):
-    """A chart built once per distinct input: building a Plotly figure costs far more than drawing it."""
-    return getattr(charts, builder)(*args, **kwargs)
+def _sent_once(fig):
+    """A cached (never edited) figure whose dict is made once, not deep-copied by st.plotly_chart per rerun."""
+    sent = fig.to_dict()
+    fig.to_dict = lambda: sent
+    return fig
+
+
+def _shown(key: tuple, build, *, limit: int = 32):
+    """What a part of the page shows (figures, tables, summaries), built once per input.
+
+    ``key`` names the input in plain values (the data's key, the settings); the language and the display size
+    are added here. Cheaper than st.cache_*: hashing a tuple costs nothing beside hashing the arrays.
+    """
+    return _memo((f"shown.{key[0]}", *key[1:], current_language(), sty), build, limit=limit)
 
 
 def _digest(data: bytes) -> str:
@@ -152,10 +174,6 @@ def upload_error_text(err: sc.UploadError) -> str:
 def fmt(x: float) -> str:
     return "∞" if np.isinf(x) else f"{x:.4f}"
 
-
-state = page_setup("calibration")
-sty = style()
-K_ = state.key
 
 # ---- the data -------------------------------------------------------------------------------------------------
 st.radio(t("calibration.source"), ("digits", "synthetic", "upload"), key=K_("source"), horizontal=True,
@@ -256,9 +274,39 @@ else:
         st.caption(t("calibration.upload_waiting"))
 
 
+def _story_chart(seed: int, n_bins: int, strategy: str) -> tuple:
+    """Accuracy, confidence and ECE over training, the chosen epochs marked: (figure, summary, table)."""
+    story = _training_story(seed, n_bins, strategy)
+    series = [(t("calibration.story_acc"), story.accuracy), (t("calibration.story_conf"), story.confidence),
+              (t("calibration.story_ece"), story.ece)]
+    fig = charts.lines(CHECKPOINTS, series, style=sty, title=t("calibration.story_title"),
+                       x_title=t("calibration.epochs"),
+                       markers=[(CHECKPOINTS[idx], t("calibration.story_now", epochs=CHECKPOINTS[idx]))])
+    summary = t("calibration.story_summary", epochs=CHECKPOINTS[idx], acc=f"{story.accuracy[idx]:.3f}",
+                conf=f"{story.confidence[idx]:.3f}", ece=f"{story.ece[idx]:.4f}")
+    return _sent_once(fig), summary, pd.DataFrame({t("calibration.epochs"): CHECKPOINTS, **dict(series)})
+
+
 # ---- the analysis ---------------------------------------------------------------------------------------------
-def reliability_pair(probs, labels, *, title: str, key: str, view: str, cls: int, n_bins: int, strategy: str):
-    """A reliability diagram and, beside it, the confidence histogram of the same bins."""
+def reliability_pair(probs, labels, *, title: str, key: str, view: str, cls: int, n_bins: int, strategy: str,
+                     probs_key: tuple) -> None:
+    """A reliability diagram and, beside it, the confidence histogram of the same bins.
+
+    ``probs_key`` names ``probs`` and ``labels`` in plain values (e.g. the data's key and the calibrator), so
+    that an unchanged pair is drawn from what was built before.
+    """
+    rel, hist, table, rel_summary, hist_summary = _shown(
+        ("pair", probs_key, title, view, cls, n_bins, strategy),
+        lambda: _reliability_charts(probs, labels, title=title, view=view, cls=cls, n_bins=n_bins, strategy=strategy))
+    # In projector mode the pair is stacked: side by side, the bin counts would collide.
+    left, right = (st.container(), st.container()) if is_projector() else st.columns([1.4, 1])
+    with left:
+        chart(rel, summary=rel_summary, table=table, key=f"{key}_rel")
+    with right:
+        chart(hist, summary=hist_summary, key=f"{key}_hist")
+
+
+def _reliability_charts(probs, labels, *, title: str, view: str, cls: int, n_bins: int, strategy: str) -> tuple:
     if view == "class":
         bins = sc.reliability_bins_one_vs_rest(probs, labels, class_index=cls, n_bins=n_bins, strategy=strategy)
         y_title, x_title = t("calibration.axis_positives", cls=cls), t("calibration.axis_prob_class", cls=cls)
@@ -269,27 +317,21 @@ def reliability_pair(probs, labels, *, title: str, key: str, view: str, cls: int
     table = pd.DataFrame({t("calibration.col.lo"): bins.edges[:-1], t("calibration.col.hi"): bins.edges[1:],
                           t("calibration.col.count"): bins.counts, t("calibration.col.conf"): bins.confidence,
                           t("calibration.col.acc"): bins.accuracy, t("calibration.col.gap"): bins.gap})
-    # In projector mode the pair is stacked: side by side, the bin counts would collide.
-    left, right = (st.container(), st.container()) if is_projector() else st.columns([1.4, 1])
-    with left:
-        fig = _figure("reliability_diagram", bins, style=sty, title=title, x_title=x_title, y_title=y_title,
-                                         gap_label=t("calibration.gap"), empty_label=t("calibration.empty"),
-                                         ideal_label=t("calibration.ideal"))
-        chart(fig, summary=t("calibration.reliability_summary", ece=f"{bins.ece:.4f}", mce=f"{bins.mce:.4f}",
-                             filled=int(filled.sum()), bins=len(bins.counts), axis=y_title), table=table,
-              key=f"{key}_rel")
-    with right:
-        conf_mean = float(np.sum(bins.confidence[filled] * bins.counts[filled]) / bins.counts.sum())
-        acc_mean = float(np.sum(bins.accuracy[filled] * bins.counts[filled]) / bins.counts.sum())
-        fig = _figure("confidence_histogram", bins, style=sty, accuracy=acc_mean, mean_confidence=conf_mean,
-                                          title=t("calibration.hist_title"), x_title=x_title,
-                                          y_title=t("calibration.axis_share"),
-                                          accuracy_label=t("calibration.hist_acc") if view == "top"
-                                          else t("calibration.hist_pos"),
-                                          confidence_label=t("calibration.hist_conf"))
-        chart(fig, summary=t("calibration.hist_summary", conf=f"{conf_mean:.3f}", acc=f"{acc_mean:.3f}"),
-              key=f"{key}_hist")
-    return bins
+    rel = charts.reliability_diagram(bins, style=sty, title=title, x_title=x_title, y_title=y_title,
+                                     gap_label=t("calibration.gap"), empty_label=t("calibration.empty"),
+                                     ideal_label=t("calibration.ideal"))
+    rel_summary = t("calibration.reliability_summary", ece=f"{bins.ece:.4f}", mce=f"{bins.mce:.4f}",
+                    filled=int(filled.sum()), bins=len(bins.counts), axis=y_title)
+    conf_mean = float(np.sum(bins.confidence[filled] * bins.counts[filled]) / bins.counts.sum())
+    acc_mean = float(np.sum(bins.accuracy[filled] * bins.counts[filled]) / bins.counts.sum())
+    hist = charts.confidence_histogram(bins, style=sty, accuracy=acc_mean, mean_confidence=conf_mean,
+                                       title=t("calibration.hist_title"), x_title=x_title,
+                                       y_title=t("calibration.axis_share"),
+                                       accuracy_label=t("calibration.hist_acc") if view == "top"
+                                       else t("calibration.hist_pos"),
+                                       confidence_label=t("calibration.hist_conf"))
+    hist_summary = t("calibration.hist_summary", conf=f"{conf_mean:.3f}", acc=f"{acc_mean:.3f}")
+    return _sent_once(rel), _sent_once(hist), table, rel_summary, hist_summary
 
 
 def metrics_rows(named_probs, labels, n_bins, strategy):
@@ -297,13 +339,38 @@ def metrics_rows(named_probs, labels, n_bins, strategy):
             for name, p in named_probs.items()}
 
 
-def metrics_frame(rows: dict) -> pd.DataFrame:
-    return pd.DataFrame({
+def metrics_frame(rows: dict) -> pa.Table:
+    """The metrics of each named prediction, one row each, as Arrow: st.dataframe sends it as it is."""
+    return pa.table({
         t("calibration.col.method"): list(rows),
         t("calibration.col.accuracy"): [m.accuracy for m in rows.values()],
         "ECE": [m.ece for m in rows.values()], "MCE": [m.mce for m in rows.values()],
         "Brier": [m.brier for m in rows.values()], "NLL": [m.nll for m in rows.values()],
     })
+
+
+def metrics_table(frame: pa.Table) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in frame.column_names[1:]})
+
+
+def _temperature_charts(data: Data, t_star: float, manual: float, n_bins: int, strategy: str) -> tuple:
+    """The metrics at the student's T, and NLL(T) and ECE(T) on both splits as (figure, summary, table) each."""
+    manual_probs = sc.softmax(data.test_logits, temperature=manual, axis=-1)
+    m_manual = sc.calibration_metrics(manual_probs, data.test_labels, n_bins=n_bins, strategy=strategy)
+    curves = _memo(("curves", data.key, n_bins, strategy), lambda: _temperature_curves(n_bins, strategy, data),
+                   limit=8)
+    marks = [(t_star, t("calibration.t_star", T=f"{t_star:.3f}")), (manual, t("calibration.t_yours", T=f"{manual:g}"))]
+    shown = []
+    for i, (title, y_title, summary) in enumerate((
+            ("calibration.nll_title", "NLL", t("calibration.nll_summary", T=f"{t_star:.3f}")),
+            ("calibration.ece_title", "ECE", t("calibration.ece_curve_summary",
+                                               T=f"{TEMPS[int(np.argmin(curves['cal'][1]))]:.3f}")))):
+        series = [(t("calibration.split_cal"), curves["cal"][i]), (t("calibration.split_test"), curves["test"][i])]
+        fig = charts.lines(TEMPS, series, style=sty, title=t(title), x_title="T", y_title=y_title, markers=marks,
+                           log_x=True)
+        shown.append((_sent_once(fig), summary, pd.DataFrame({"T": TEMPS, **dict(series)})))
+    return m_manual, *shown
 
 
 def analysis(data: Data) -> None:
@@ -344,25 +411,25 @@ def analysis(data: Data) -> None:
     st.markdown(t("calibration.diagram_intro"))
     if view == "class":
         st.info(t("calibration.class_view_note", cls=cls), icon=":material/info:")
+    fit_key = (data.key, bool(state["fit_on_test"]))
     reliability_pair(probs["none"], labels, title=t("calibration.before_title"), key="before", view=view, cls=cls,
-                     n_bins=n_bins, strategy=strategy)
+                     n_bins=n_bins, strategy=strategy, probs_key=(*fit_key, "none"))
     st.radio(t("calibration.calibrator"), METHODS[1:], key=K_("calibrator"), horizontal=True,
              format_func=lambda m: t(f"calibration.methods.{m}"))
     chosen = state["calibrator"]
     reliability_pair(probs[chosen], labels, title=t("calibration.after_title",
                      method=t(f"calibration.methods.{chosen}")), key="after", view=view, cls=cls, n_bins=n_bins,
-                     strategy=strategy)
+                     strategy=strategy, probs_key=(*fit_key, chosen))
 
     # metrics side by side
     st.header(t("calibration.metrics_heading"))
     st.markdown(t("calibration.metrics_intro"))
-    frame = metrics_frame(rows)
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in frame.columns[1:]})
     names = list(rows)
     eces = [m.ece for m in rows.values()]
-    fig = _figure("metric_bars", names, eces, style=sty, title=t("calibration.ece_bars_title"), y_title="ECE",
-                             highlight=METHODS.index(chosen))
+    metrics_table(_shown(("metrics", *fit_key, n_bins, strategy), lambda: metrics_frame(rows)))
+    fig = _shown(("ece_bars", *fit_key, n_bins, strategy, chosen), lambda: _sent_once(charts.metric_bars(
+        names, eces, style=sty, title=t("calibration.ece_bars_title"), y_title="ECE",
+        highlight=METHODS.index(chosen))))
     best = names[int(np.argmin(eces))]
     chart(fig, summary=t("calibration.ece_bars_summary", best=best, ece=fmt(min(eces)), before=fmt(eces[0])),
           key="ece_bars")
@@ -382,7 +449,6 @@ def analysis(data: Data) -> None:
     # binning sensitivity
     if part == "binning":
         st.header(t("calibration.binning_heading"))
-        fit_key = (data.key, bool(state["fit_on_test"]))
         grid = _memo(("grid", fit_key, "none"), lambda: sc.ece_by_binning(probs["none"], labels, BIN_GRID), limit=16)
         grid_after = _memo(("grid", fit_key, chosen), lambda: sc.ece_by_binning(probs[chosen], labels, BIN_GRID),
                            limit=16)
@@ -390,37 +456,25 @@ def analysis(data: Data) -> None:
                   (t("calibration.series_before", s=t("calibration.strategies.quantile")), grid[1]),
                   (t("calibration.series_after", s=t("calibration.strategies.uniform")), grid_after[0]),
                   (t("calibration.series_after", s=t("calibration.strategies.quantile")), grid_after[1])]
-        fig = _figure("lines", BIN_GRID, series, style=sty, title=t("calibration.binning_title"),
-                           x_title=t("calibration.n_bins"), y_title="ECE",
-                           markers=[(n_bins, t("calibration.your_bins", n=n_bins))], label_points=True)
-        table = pd.DataFrame({t("calibration.n_bins"): BIN_GRID, **{name: vals for name, vals in series}})
+        fig, table = _shown(("binning", *fit_key, chosen, n_bins), lambda: (_sent_once(charts.lines(
+            BIN_GRID, series, style=sty, title=t("calibration.binning_title"), x_title=t("calibration.n_bins"),
+            y_title="ECE", markers=[(n_bins, t("calibration.your_bins", n=n_bins))], label_points=True)),
+            pd.DataFrame({t("calibration.n_bins"): BIN_GRID, **dict(series)})))
         chart(fig, summary=t("calibration.binning_summary", lo=f"{grid.min():.4f}", hi=f"{grid.max():.4f}"),
               table=table, key="binning")
 
     # temperature scaling
     if part == "temperature":
         st.header(t("calibration.ts_heading"))
-        curves = _temperature_curves(data.key, n_bins, strategy, data)
         st.slider(t("calibration.T"), 0.1, 10.0, step=0.05, key=K_("T"), help=t("calibration.T_help"))
         manual = float(state["T"])
-        manual_probs = sc.softmax(data.test_logits, temperature=manual, axis=-1)
-        m_manual = sc.calibration_metrics(manual_probs, labels, n_bins=n_bins, strategy=strategy)
-        marks = [(t_star, t("calibration.t_star", T=f"{t_star:.3f}")), (manual, t("calibration.t_yours", T=f"{manual:g}"))]
+        m_manual, nll, ece = _shown(("ts", *fit_key, n_bins, strategy, manual),
+                                    lambda: _temperature_charts(data, t_star, manual, n_bins, strategy))
         left, right = st.columns(2)
         with left:
-            fig = _figure("lines", TEMPS, [(t("calibration.split_cal"), curves["cal"][0]),
-                                       (t("calibration.split_test"), curves["test"][0])], style=sty,
-                               title=t("calibration.nll_title"), x_title="T", y_title="NLL", markers=marks, log_x=True)
-            chart(fig, summary=t("calibration.nll_summary", T=f"{t_star:.3f}"), key="nll_curve",
-                  table=pd.DataFrame({"T": TEMPS, t("calibration.split_cal"): curves["cal"][0],
-                                      t("calibration.split_test"): curves["test"][0]}))
+            chart(nll[0], summary=nll[1], table=nll[2], key="nll_curve")
         with right:
-            fig = _figure("lines", TEMPS, [(t("calibration.split_cal"), curves["cal"][1]),
-                                       (t("calibration.split_test"), curves["test"][1])], style=sty,
-                               title=t("calibration.ece_title"), x_title="T", y_title="ECE", markers=marks, log_x=True)
-            chart(fig, summary=t("calibration.ece_curve_summary", T=f"{TEMPS[int(np.argmin(curves['cal'][1]))]:.3f}"),
-                  key="ece_curve", table=pd.DataFrame({"T": TEMPS, t("calibration.split_cal"): curves["cal"][1],
-                                                       t("calibration.split_test"): curves["test"][1]}))
+            chart(ece[0], summary=ece[1], table=ece[2], key="ece_curve")
         beat = m_manual.ece < m_star.ece
         st.markdown(t("calibration.manual_result", T=f"{manual:g}", ece=fmt(m_manual.ece), nll=fmt(m_manual.nll),
                       ece_star=fmt(m_star.ece), nll_star=fmt(m_star.nll), acc=f"{m_manual.accuracy:.4f}",
@@ -451,14 +505,13 @@ def analysis(data: Data) -> None:
                            t("calibration.shift_rows.shift_oracle", T=f"{t_shift:.2f}"):
                                sc.softmax(z_shift, temperature=t_shift, axis=-1)}
                 srows = metrics_rows(shifted, labels, n_bins, strategy)
-                sframe = metrics_frame(srows)
-                st.dataframe(sframe, hide_index=True, width="stretch",
-                             column_config={c: st.column_config.NumberColumn(format="%.4f") for c in sframe.columns[1:]})
+                metrics_table(metrics_frame(srows))
                 vals = list(srows.values())
                 st.markdown(t("calibration.shift_explain", T=f"{t_star:.2f}", T2=f"{t_shift:.2f}",
                               ece_clean=fmt(vals[1].ece), ece_shift=fmt(vals[3].ece), acc=f"{vals[2].accuracy:.3f}"))
                 reliability_pair(shifted[list(shifted)[3]], labels, title=t("calibration.shift_title", T=f"{t_star:.2f}"),
-                                 key="shift", view=view, cls=cls, n_bins=n_bins, strategy=strategy)
+                                 key="shift", view=view, cls=cls, n_bins=n_bins, strategy=strategy,
+                                 probs_key=(*fit_key, "shift", float(state["noise"])))
 
     # remedies at training time
     if part == "remedies":
@@ -487,12 +540,11 @@ def analysis(data: Data) -> None:
                           t("calibration.remedy_ensemble", n=len(members)):
                               sc.ensemble_probs([m.eval_logits["test"][idx] for m in members])}
                 rrows = metrics_rows(remedy, labels, n_bins, strategy)
-                rframe = metrics_frame(rrows)
-                st.dataframe(rframe, hide_index=True, width="stretch",
-                             column_config={c: st.column_config.NumberColumn(format="%.4f") for c in rframe.columns[1:]})
+                metrics_table(metrics_frame(rrows))
                 for i, (name, p) in enumerate(list(remedy.items())[1:]):
                     reliability_pair(p, labels, title=name, key=f"remedy{i}", view=view, cls=cls, n_bins=n_bins,
-                                     strategy=strategy)
+                                     strategy=strategy, probs_key=(*fit_key, "remedy", i, float(state["smoothing"]),
+                                                                   int(state["members"])))
                 st.caption(t("calibration.remedies_note"))
 
     # predict, then reveal
@@ -505,17 +557,9 @@ def analysis(data: Data) -> None:
 if source == "digits" and digits is not None:
     splits, result = digits
     st.subheader(t("calibration.story_heading"))
-    story = _training_story(int(state["seed"]), int(state["n_bins"]), state["strategy"])
-    fig = _figure("lines", CHECKPOINTS, [(t("calibration.story_acc"), story.accuracy),
-                                     (t("calibration.story_conf"), story.confidence),
-                                     (t("calibration.story_ece"), story.ece)], style=sty,
-                       title=t("calibration.story_title"), x_title=t("calibration.epochs"),
-                       markers=[(CHECKPOINTS[idx], t("calibration.story_now", epochs=CHECKPOINTS[idx]))])
-    chart(fig, summary=t("calibration.story_summary", epochs=CHECKPOINTS[idx], acc=f"{story.accuracy[idx]:.3f}",
-                         conf=f"{story.confidence[idx]:.3f}", ece=f"{story.ece[idx]:.4f}"),
-          table=pd.DataFrame({t("calibration.epochs"): CHECKPOINTS, t("calibration.story_acc"): story.accuracy,
-                              t("calibration.story_conf"): story.confidence, t("calibration.story_ece"): story.ece}),
-          key="story")
+    seed, n_bins, strategy = int(state["seed"]), int(state["n_bins"]), state["strategy"]
+    fig, summary, table = _shown(("story", seed, n_bins, strategy, idx), lambda: _story_chart(seed, n_bins, strategy))
+    chart(fig, summary=summary, table=table, key="story")
 
 if data is not None:
     analysis(data)

@@ -2,12 +2,13 @@
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 import softmax_core as sc
 from ui.charts import numerics as charts
 from ui.components import chart, class_names, columns, logits_input, page_setup, quiz, style
-from ui.i18n import t
+from ui.i18n import current_language, t
 
 DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
 SIZES = (10, 100, 1_000, 10_000)  # the random test distributions of the sums section
@@ -18,30 +19,102 @@ state = page_setup("numerics")
 sty = style()
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _figure(builder: str, *args, **kwargs):
-    """A chart builder's figure, built once per distinct input: Plotly's validation costs far more than
-    drawing, and st.plotly_chart only reads the figure, so sharing the object is safe."""
-    return getattr(charts, builder)(*args, **kwargs)
+def _sent_once(fig):
+    """A cached (never edited) figure whose dict is made once, not deep-copied by st.plotly_chart per rerun."""
+    sent = fig.to_dict()
+    fig.to_dict = lambda: sent
+    return fig
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _breakpoints(logits: tuple[float, ...]) -> dict:
-    return {name: sc.naive_breakpoint(logits, dtype=dt, hi=MAX_SCALE) for name, dt in DTYPES.items()}
+# Each chart is cached with what it shows (figure, table, summary), keyed by the logits' array and scalars, not
+# by chart arrays (hashing those on every rerun costs more than the lookup saves). Figures are shared, never
+# edited: st.plotly_chart only reads them.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _bars(logits: np.ndarray, scale: float, dtype_name: str, sty, lang: str) -> tuple:
+    """The naive and stable results, their bar chart, its table and its summary."""
+    result = sc.naive_vs_stable(logits, scale=scale, dtype=DTYPES[dtype_name])
+    k, labels = len(logits), class_names((), len(logits))
+    shown = min(k, 12)
+    fig = charts.naive_vs_stable_bars(result.naive[:shown], result.stable[:shown], labels[:shown], style=sty,
+                                      naive_name=t("numerics.naive_name"), stable_name=t("numerics.stable_name"),
+                                      title=t("numerics.bars_title", dtype=dtype_name, scale=f"{scale:,.4g}"),
+                                      y_title=t("numerics.prob_axis"))
+    table = pd.DataFrame({t("numerics.col.class"): labels, t("numerics.col.scaled"): result.logits.astype(float),
+                          t("numerics.col.naive"): result.naive.astype(float),
+                          t("numerics.col.stable"): result.stable.astype(float)})
+    summary = t("numerics.bars_summary", n=int(np.isnan(result.naive).sum()), k=k, dtype=dtype_name)
+    return result, _sent_once(fig), table, summary
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _exp_curves() -> tuple[np.ndarray, dict, dict]:
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _overflow(largest: float, sty, lang: str) -> tuple:
+    """Where e^x overflows in each dtype: the chart, with the largest scaled logit marked, and its summary."""
     x = np.geomspace(0.1, 5e4, 600)
-    return (x, {name: sc.exp_in(x, dtype=dt) for name, dt in DTYPES.items()},
-            {name: sc.overflow_threshold(dt) for name, dt in DTYPES.items()})
+    curves = {name: sc.exp_in(x, dtype=dt) for name, dt in DTYPES.items()}
+    thresholds = {name: sc.overflow_threshold(dt) for name, dt in DTYPES.items()}
+    fig = charts.overflow_chart(x, curves, thresholds, style=sty, current=largest if largest > 0 else None,
+                                current_text=t("numerics.current", x=f"{largest:,.4g}"),
+                                title=t("numerics.overflow_title"), x_title=t("numerics.overflow_x"),
+                                y_title=t("numerics.overflow_y"))
+    summary = t("numerics.overflow_summary", t16=f"{thresholds['float16']:.2f}",
+                t32=f"{thresholds['float32']:.2f}", t64=f"{thresholds['float64']:.2f}")
+    return _sent_once(fig), summary
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _sum_checks(logits: tuple[float, ...]) -> dict:
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _breaks(logits: np.ndarray, lang: str) -> pa.Table:
+    """Per dtype, the smallest scale at which the naive formula breaks on these logits, and why (as Arrow, which
+    st.dataframe sends as it is, instead of converting a DataFrame on every rerun)."""
+    rows = []
+    for name, dt in DTYPES.items():
+        b = sc.naive_breakpoint(logits, dtype=dt, hi=MAX_SCALE)
+        rows.append({t("numerics.col.dtype"): name, t("numerics.col.max"): float(np.finfo(dt).max),
+                     t("numerics.col.threshold"): sc.overflow_threshold(dt),
+                     t("numerics.col.break_scale"): None if b is None else b.scale,
+                     t("numerics.col.break_logit"): None if b is None else b.largest_logit,
+                     t("numerics.col.cause"): t(f"numerics.cause.{'none' if b is None else b.cause}")})
+    return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _log_space(logits: np.ndarray, scale: float, dtype_name: str, sty, lang: str) -> tuple:
+    """Log-probabilities against the log of probabilities: figure, table, summary and how many underflowed."""
+    result = _bars(logits, scale, dtype_name, sty, lang)[0]
+    logs = (sc.log_space(result.logits, dtype=DTYPES[dtype_name]) if result.fits
+            else sc.log_space(logits, dtype=np.float64))
+    lost = int((logs.probs == 0).sum())
+    k, labels = len(logits), class_names((), len(logits))
+    shown = min(k, 12)
+    fig = charts.log_space_bars(logs.log_probs[:shown], logs.log_of_probs[:shown], labels[:shown], style=sty,
+                                underflow_text=t("numerics.underflow_mark"), title=t("numerics.log_title"),
+                                y_title=t("numerics.log_axis"))
+    table = pd.DataFrame({t("numerics.col.class"): labels, t("numerics.col.prob"): logs.probs.astype(float),
+                          t("numerics.col.log_of_prob"): logs.log_of_probs.astype(float),
+                          t("numerics.col.log_prob"): logs.log_probs.astype(float)})
+    return _sent_once(fig), table, t("numerics.log_summary", n=lost, k=k, lse=f"{logs.lse:.6g}"), lost
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _sums(logits: np.ndarray, sty, lang: str) -> tuple:
+    """How far from 1 the probabilities sum, for these logits and random ones: figure, table and summary."""
     rng = np.random.default_rng(0)
-    cases = [np.asarray(logits)] + [rng.normal(0.0, 3.0, k) for k in SIZES]
-    return {name: [sc.sum_deviation(z, dtype=dt) for z in cases] for name, dt in DTYPES.items()}
+    zs = [logits] + [rng.normal(0.0, 3.0, k) for k in SIZES]
+    checks = {name: [sc.sum_deviation(z, dtype=dt) for z in zs] for name, dt in DTYPES.items()}
+    cases = [t("numerics.yours", k=len(logits))] + [f"K = {n:,}" for n in SIZES]
+    fig = charts.sum_deviation_bars(cases, {name: [c.exact for c in checks[name]] for name in DTYPES}, style=sty,
+                                    tolerance=TOLERANCE, tolerance_text=t("numerics.tolerance", tol=f"{TOLERANCE:g}"),
+                                    title=t("numerics.sum_title"), y_title=t("numerics.sum_axis"))
+    rows = [{t("numerics.col.case"): case, t("numerics.col.dtype"): name,
+             t("numerics.col.eps"): float(np.finfo(dt).eps), t("numerics.col.exact"): checks[name][i].exact,
+             t("numerics.col.numpy_sum"): checks[name][i].numpy_sum,
+             t("numerics.col.running_sum"): checks[name][i].running_sum,
+             t("numerics.col.passes", tol=f"{TOLERANCE:g}"): checks[name][i].exact < TOLERANCE}
+            for i, case in enumerate(cases) for name, dt in DTYPES.items()]
+    worst = {name: max(c.exact for c in checks[name]) for name in DTYPES}
+    passing = [name for name in DTYPES if worst[name] < TOLERANCE]
+    summary = t("numerics.sum_summary", d16=f"{worst['float16']:.1e}", d32=f"{worst['float32']:.1e}",
+                d64=f"{worst['float64']:.1e}", tol=f"{TOLERANCE:g}", passing=", ".join(passing) if passing else "—")
+    return _sent_once(fig), pd.DataFrame(rows), summary
 
 
 logits = np.asarray(state["logits"], dtype=float)
@@ -58,18 +131,11 @@ with controls:
     st.markdown(t("numerics.scale_now", scale=f"{scale:,.4g}"))
     dtype_name = st.radio(t("numerics.dtype"), list(DTYPES), key=state.key("dtype"), horizontal=True)
 dtype = DTYPES[dtype_name]
-result = sc.naive_vs_stable(logits, scale=scale, dtype=dtype)
+lang = current_language()
+result, fig, table, summary = _bars(logits, scale, dtype_name, sty, lang)
 shown = min(k, 12)
 with bars_col:
-    fig = _figure("naive_vs_stable_bars", result.naive[:shown], result.stable[:shown], labels[:shown], style=sty,
-                  naive_name=t("numerics.naive_name"), stable_name=t("numerics.stable_name"),
-                  title=t("numerics.bars_title", dtype=dtype_name, scale=f"{scale:,.4g}"),
-                  y_title=t("numerics.prob_axis"))
-    n_nan = int(np.isnan(result.naive).sum())
-    table = pd.DataFrame({t("numerics.col.class"): labels, t("numerics.col.scaled"): result.logits.astype(float),
-                          t("numerics.col.naive"): result.naive.astype(float),
-                          t("numerics.col.stable"): result.stable.astype(float)})
-    chart(fig, summary=t("numerics.bars_summary", n=n_nan, k=k, dtype=dtype_name), table=table, key="bars")
+    chart(fig, summary=summary, table=table, key="bars")
     if k > shown:
         st.caption(t("numerics.bars_folded", n=shown, k=k))
 
@@ -92,24 +158,10 @@ part = st.radio(t("numerics.part"), PARTS, key=state.key("part"), horizontal=Tru
                 format_func=lambda p: t(f"numerics.parts.{p}"))
 
 if part == "overflow":
-    x, curves, thresholds = _exp_curves()
-    fig = _figure("overflow_chart", x, curves, thresholds, style=sty, current=largest if largest > 0 else None,
-                  current_text=t("numerics.current", x=f"{largest:,.4g}"),
-                  title=t("numerics.overflow_title"), x_title=t("numerics.overflow_x"),
-                  y_title=t("numerics.overflow_y"))
-    breaks = _breakpoints(tuple(state["logits"]))
-    rows = []
-    for name, dt in DTYPES.items():
-        b = breaks[name]
-        rows.append({t("numerics.col.dtype"): name, t("numerics.col.max"): float(np.finfo(dt).max),
-                     t("numerics.col.threshold"): thresholds[name],
-                     t("numerics.col.break_scale"): None if b is None else b.scale,
-                     t("numerics.col.break_logit"): None if b is None else b.largest_logit,
-                     t("numerics.col.cause"): t(f"numerics.cause.{'none' if b is None else b.cause}")})
-    chart(fig, summary=t("numerics.overflow_summary", t16=f"{thresholds['float16']:.2f}",
-                         t32=f"{thresholds['float32']:.2f}", t64=f"{thresholds['float64']:.2f}"), key="overflow")
+    fig, summary = _overflow(largest, sty, lang)
+    chart(fig, summary=summary, key="overflow")
     st.markdown(t("numerics.breaks_intro"))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+    st.dataframe(_breaks(logits, lang), hide_index=True, width="stretch",
                  column_config={t("numerics.col.max"): st.column_config.NumberColumn(format="%.5g"),
                                 t("numerics.col.threshold"): st.column_config.NumberColumn(format="%.4f"),
                                 t("numerics.col.break_scale"): st.column_config.NumberColumn(format="%.6g"),
@@ -136,15 +188,8 @@ if part == "log":
     # ---- 3. log space ------------------------------------------------------------------------------------------------
     st.header(t("numerics.log_heading"))
     st.markdown(t("numerics.log_intro"))
-    logs = sc.log_space(result.logits, dtype=dtype) if result.fits else sc.log_space(logits, dtype=np.float64)
-    lost = int((logs.probs == 0).sum())
-    fig = _figure("log_space_bars", logs.log_probs[:shown], logs.log_of_probs[:shown], labels[:shown], style=sty,
-                  underflow_text=t("numerics.underflow_mark"), title=t("numerics.log_title"),
-                  y_title=t("numerics.log_axis"))
-    table = pd.DataFrame({t("numerics.col.class"): labels, t("numerics.col.prob"): logs.probs.astype(float),
-                          t("numerics.col.log_of_prob"): logs.log_of_probs.astype(float),
-                          t("numerics.col.log_prob"): logs.log_probs.astype(float)})
-    chart(fig, summary=t("numerics.log_summary", n=lost, k=k, lse=f"{logs.lse:.6g}"), table=table, key="logspace")
+    fig, table, summary, lost = _log_space(logits, scale, dtype_name, sty, lang)
+    chart(fig, summary=summary, table=table, key="logspace")
     if lost == 0:
         st.info(t("numerics.log_none"), icon=":material/tune:")
 
@@ -152,22 +197,8 @@ if part == "sums":
     # ---- 4. summing to 1 -------------------------------------------------------------------------------------------
     st.header(t("numerics.sum_heading"))
     st.markdown(t("numerics.sum_intro", tol=f"{TOLERANCE:g}"))
-    checks = _sum_checks(tuple(state["logits"]))
-    cases = [t("numerics.yours", k=k)] + [f"K = {n:,}" for n in SIZES]
-    fig = _figure("sum_deviation_bars", cases, {name: [c.exact for c in checks[name]] for name in DTYPES}, style=sty,
-                  tolerance=TOLERANCE, tolerance_text=t("numerics.tolerance", tol=f"{TOLERANCE:g}"),
-                  title=t("numerics.sum_title"), y_title=t("numerics.sum_axis"))
-    rows = [{t("numerics.col.case"): case, t("numerics.col.dtype"): name,
-             t("numerics.col.eps"): float(np.finfo(dt).eps), t("numerics.col.exact"): checks[name][i].exact,
-             t("numerics.col.numpy_sum"): checks[name][i].numpy_sum,
-             t("numerics.col.running_sum"): checks[name][i].running_sum,
-             t("numerics.col.passes", tol=f"{TOLERANCE:g}"): checks[name][i].exact < TOLERANCE}
-            for i, case in enumerate(cases) for name, dt in DTYPES.items()]
-    worst = {name: max(c.exact for c in checks[name]) for name in DTYPES}
-    passing = [name for name in DTYPES if worst[name] < TOLERANCE]
-    chart(fig, summary=t("numerics.sum_summary", d16=f"{worst['float16']:.1e}", d32=f"{worst['float32']:.1e}",
-                         d64=f"{worst['float64']:.1e}", tol=f"{TOLERANCE:g}",
-                         passing=", ".join(passing) if passing else "—"), table=pd.DataFrame(rows), key="sums")
+    fig, table, summary = _sums(logits, sty, lang)
+    chart(fig, summary=summary, table=table, key="sums")
     st.markdown(t("numerics.sum_after", tol=f"{TOLERANCE:g}"))
 
 if part == "frameworks":

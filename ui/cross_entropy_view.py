@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 import softmax_core as sc
@@ -18,7 +19,7 @@ from ui.charts import cross_entropy as charts
 from ui.charts.common import fmt_value
 from ui.components import (chart, class_names, code_span, columns, logits_input, quiz,
                            show_param_warnings)
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.state import PageState, ParamError
 
 PARTS = ("bce", "categorical", "smoothing", "training", "mse")
@@ -48,12 +49,63 @@ def _figure(builder: str, *args, **kwargs):
     """A chart built once per distinct input. Building a Plotly figure (validation) costs far more than
     sending one, so an unchanged chart is not rebuilt on a rerun. cache_resource, not cache_data: a
     figure unpickled from cache_data would be validated again; st.plotly_chart only reads it (to_dict)."""
-    return getattr(charts, builder)(*args, **kwargs)
+    return _sent_once(getattr(charts, builder)(*args, **kwargs))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _clipping(target: int, eps: float) -> sc.ClippingComparison:
-    return sc.clipping_comparison(np.linspace(-CLIP_RANGE, CLIP_RANGE, 441), target, eps=eps)
+def _sent_once(fig):
+    """A cached (never edited) figure whose dict is made once, not deep-copied by st.plotly_chart per rerun."""
+    sent = fig.to_dict()
+    fig.to_dict = lambda: sent
+    return fig
+
+
+# Keyed by scalars and the language, not by arrays: hashing a chart's arrays on every rerun costs more than
+# the lookup saves. Each returns the figure, its table and its summary, so a rerun rebuilds none of them.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _bce_chart(yhat: float, target: int, sty: theme.Style, lang: str) -> tuple:
+    steps = sc.bce_steps([yhat], [target])
+    value = float(steps.losses[0])
+    grid = np.linspace(0.0, 1.0, 201)
+    curves = {y_: sc.binary_cross_entropy(grid, np.full_like(grid, y_), reduction="none") for y_ in (1, 0)}
+    marker = t("cross_entropy.bce.marker", loss=_f(value)) if np.isfinite(value) else t("cross_entropy.bce.marker_inf")
+    fig = charts.bce_curves(grid, curves[1], curves[0], yhat=yhat, target=target, loss=value, style=sty,
+                            names=(t("cross_entropy.bce.curve_pos"), t("cross_entropy.bce.curve_neg")),
+                            marker_text=marker, title=t("cross_entropy.bce.curves_title"),
+                            x_title=t("cross_entropy.bce.x_axis"), y_title=t("cross_entropy.bce.loss_axis"))
+    table = pd.DataFrame({t("cross_entropy.bce.x_axis"): grid[::10],
+                          t("cross_entropy.bce.curve_pos"): curves[1][::10],
+                          t("cross_entropy.bce.curve_neg"): curves[0][::10]})
+    summary = t("cross_entropy.bce.summary", target=target, yhat=f"{yhat:.2f}",
+                likelihood=_f(steps.likelihood[0]), loss=_f(value) if np.isfinite(value) else "∞")
+    return _sent_once(fig), table, summary
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _clip_chart(target: int, eps_text: str, sty: theme.Style, lang: str) -> tuple:
+    comp = sc.clipping_comparison(np.linspace(-CLIP_RANGE, CLIP_RANGE, 441), target, eps=float(eps_text))
+    series = {t("cross_entropy.bce.naive"): comp.naive, t("cross_entropy.bce.clipped"): comp.clipped,
+              t("cross_entropy.bce.from_logits"): comp.from_logits}
+    grads = {t("cross_entropy.bce.clipped"): comp.grad_clipped,
+             t("cross_entropy.bce.from_logits"): comp.grad_from_logits}
+    fig = charts.clipping_chart(comp.logits, series, grads, style=sty, title=t("cross_entropy.bce.clip_title"),
+                                x_title=t("cross_entropy.bce.clip_x"), loss_title=t("cross_entropy.bce.clip_loss"),
+                                grad_title=t("cross_entropy.bce.clip_grad"),
+                                infinite_text=t("cross_entropy.bce.infinite"))
+    infinite = np.flatnonzero(~np.isfinite(comp.naive))
+    flat = np.flatnonzero(comp.grad_clipped == 0)
+    edge = 0 if target == 1 else -1  # the wrong end of the chart
+    table = pd.DataFrame({t("cross_entropy.bce.table_clip_z"): comp.logits[::20],
+                          t("cross_entropy.bce.table_clip_p"): comp.probs[::20],
+                          **{name: values[::20] for name, values in series.items()}})
+    wrong_side = flat[flat < len(comp.logits) // 2] if target == 1 else flat[flat > len(comp.logits) // 2]
+    summary = t(
+        "cross_entropy.bce.clip_summary", target=target,
+        inf_at=f"{comp.logits[infinite[0 if target == 0 else -1]]:.3g}" if infinite.size
+        else t("cross_entropy.bce.clip_never_inf"),
+        eps=eps_text, cap=_f(comp.clipped[edge]), exact=_f(comp.from_logits[edge]),
+        edge=f"{comp.logits[edge]:g}", grad=_f(comp.grad_from_logits[edge]),
+        flat_at=f"{comp.logits[wrong_side[-1 if target == 1 else 0]]:.3g}" if wrong_side.size else "–")
+    return _sent_once(fig), table, summary, t("cross_entropy.bce.clip_hides", cap=_f(comp.clipped[edge]))
 
 
 def _keep_true_class_in_range(state: PageState) -> None:
@@ -111,22 +163,10 @@ def binary_part(ex: Example) -> None:
         target = st.radio(t("cross_entropy.bce.target"), (1, 0), key=state.key("by"),
                           format_func=lambda v: t(f"cross_entropy.bce.target_{v}"))
         yhat = st.slider(t("cross_entropy.bce.yhat"), 0.0, 1.0, step=0.01, key=state.key("yhat"))
-    steps = sc.bce_steps([yhat], [target])
-    value = float(steps.losses[0])
-    grid = np.linspace(0.0, 1.0, 201)
-    curves = {y_: sc.binary_cross_entropy(grid, np.full_like(grid, y_), reduction="none") for y_ in (1, 0)}
-    marker = t("cross_entropy.bce.marker", loss=_f(value)) if np.isfinite(value) else t("cross_entropy.bce.marker_inf")
+    lang = current_language()
+    fig, table, summary = _bce_chart(float(yhat), int(target), sty, lang)
     with plot:
-        fig = _figure("bce_curves", grid, curves[1], curves[0], yhat=yhat, target=target, loss=value, style=sty,
-                                    names=(t("cross_entropy.bce.curve_pos"), t("cross_entropy.bce.curve_neg")),
-                                    marker_text=marker, title=t("cross_entropy.bce.curves_title"),
-                                    x_title=t("cross_entropy.bce.x_axis"), y_title=t("cross_entropy.bce.loss_axis"))
-        table = pd.DataFrame({t("cross_entropy.bce.x_axis"): grid[::10],
-                              t("cross_entropy.bce.curve_pos"): curves[1][::10],
-                              t("cross_entropy.bce.curve_neg"): curves[0][::10]})
-        chart(fig, key="bce_chart", table=table,
-              summary=t("cross_entropy.bce.summary", target=target, yhat=f"{yhat:.2f}",
-                        likelihood=_f(steps.likelihood[0]), loss=_f(value) if np.isfinite(value) else "∞"))
+        chart(fig, key="bce_chart", table=table, summary=summary)
 
     st.subheader(t("cross_entropy.bce.table_heading"))
     st.caption(t("cross_entropy.bce.table_intro"))
@@ -141,59 +181,51 @@ def binary_part(ex: Example) -> None:
     st.subheader(t("cross_entropy.bce.extremes_heading"))
     st.markdown(t("cross_entropy.bce.extremes_intro"))
     eps_text = st.select_slider(t("cross_entropy.bce.clip"), state.param("clip").choices, key=state.key("clip"))
-    eps = float(eps_text)
-    comp = _clipping(target, eps)
-    series = {t("cross_entropy.bce.naive"): comp.naive, t("cross_entropy.bce.clipped"): comp.clipped,
-              t("cross_entropy.bce.from_logits"): comp.from_logits}
-    grads = {t("cross_entropy.bce.clipped"): comp.grad_clipped,
-             t("cross_entropy.bce.from_logits"): comp.grad_from_logits}
-    fig = _figure("clipping_chart", comp.logits, series, grads, style=sty, title=t("cross_entropy.bce.clip_title"),
-                                    x_title=t("cross_entropy.bce.clip_x"), loss_title=t("cross_entropy.bce.clip_loss"),
-                                    grad_title=t("cross_entropy.bce.clip_grad"),
-                                    infinite_text=t("cross_entropy.bce.infinite"))
-    infinite = np.flatnonzero(~np.isfinite(comp.naive))
-    flat = np.flatnonzero(comp.grad_clipped == 0)
-    edge = 0 if target == 1 else -1  # the wrong end of the chart
-    table = pd.DataFrame({t("cross_entropy.bce.table_clip_z"): comp.logits[::20],
-                          t("cross_entropy.bce.table_clip_p"): comp.probs[::20],
-                          **{name: values[::20] for name, values in series.items()}})
-    wrong_side = flat[flat < len(comp.logits) // 2] if target == 1 else flat[flat > len(comp.logits) // 2]
-    chart(fig, key="clip_chart", table=table, summary=t(
-        "cross_entropy.bce.clip_summary", target=target,
-        inf_at=f"{comp.logits[infinite[0 if target == 0 else -1]]:.3g}" if infinite.size
-        else t("cross_entropy.bce.clip_never_inf"),
-        eps=eps_text, cap=_f(comp.clipped[edge]), exact=_f(comp.from_logits[edge]),
-        edge=f"{comp.logits[edge]:g}", grad=_f(comp.grad_from_logits[edge]),
-        flat_at=f"{comp.logits[wrong_side[-1 if target == 1 else 0]]:.3g}" if wrong_side.size else "–"))
-    st.info(t("cross_entropy.bce.clip_hides", cap=_f(comp.clipped[edge])), icon=":material/visibility_off:")
+    fig, table, summary, hides = _clip_chart(int(target), str(eps_text), sty, lang)
+    chart(fig, key="clip_chart", table=table, summary=summary)
+    st.info(hides, icon=":material/visibility_off:")
 
 
 def _pairs_result(edited: pd.DataFrame) -> None:
     """Per-example losses of the edited table; bad rows are named in place and left out."""
-    y_col = pd.to_numeric(edited.get("y"), errors="coerce") if "y" in edited else pd.Series(dtype=float)
-    p_col = pd.to_numeric(edited.get("yhat"), errors="coerce") if "yhat" in edited else pd.Series(dtype=float)
-    good_y = y_col.isin([0, 1])
-    good_p = p_col.between(0.0, 1.0)
-    for row in np.flatnonzero(~(good_y & good_p)):
-        problem = t("cross_entropy.bce.bad_y") if not good_y.iloc[row] else t("cross_entropy.bce.bad_yhat")
-        st.error(t("cross_entropy.bce.bad_row", row=row + 1, problem=problem), icon=":material/error:")
-    ok = (good_y & good_p).to_numpy()
-    if not ok.any():
+    ys = tuple(edited["y"].tolist()) if "y" in edited else None
+    ps = tuple(edited["yhat"].tolist()) if "yhat" in edited else None
+    bad, result, n, mean = _pairs_losses(ys, ps, current_language())
+    for row, problem in bad:
+        st.error(t("cross_entropy.bce.bad_row", row=row, problem=problem), icon=":material/error:")
+    if result is None:
         st.info(t("cross_entropy.bce.no_rows"), icon=":material/table_rows:")
         return
+    st.dataframe(result, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in result.column_names[1:]})
+    if np.isfinite(mean):
+        st.success(t("cross_entropy.bce.mean", n=n, mean=_f(mean)), icon=":material/functions:")
+    else:
+        st.warning(t("cross_entropy.bce.mean_inf", n=n), icon=":material/all_inclusive:")
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _pairs_losses(ys: tuple | None, ps: tuple | None, lang: str) -> tuple:
+    """(bad rows as (row number, problem), the table of the good rows as Arrow or None, their count, mean loss).
+
+    Keyed by the cells, so an unchanged table is neither re-checked nor converted to Arrow on a rerun.
+    """
+    y_col = pd.to_numeric(pd.Series(ys), errors="coerce") if ys is not None else pd.Series(dtype=float)
+    p_col = pd.to_numeric(pd.Series(ps), errors="coerce") if ps is not None else pd.Series(dtype=float)
+    good_y = y_col.isin([0, 1])
+    good_p = p_col.between(0.0, 1.0)
+    bad = [(int(row) + 1, t("cross_entropy.bce.bad_y") if not good_y.iloc[row] else t("cross_entropy.bce.bad_yhat"))
+           for row in np.flatnonzero(~(good_y & good_p))]
+    ok = (good_y & good_p).to_numpy()
+    if not ok.any():
+        return bad, None, 0, float("nan")
     steps = sc.bce_steps(p_col[ok].to_numpy(float), y_col[ok].to_numpy(float))
     result = pd.DataFrame({t("cross_entropy.bce.col_y"): y_col[ok].astype(int).to_numpy(),
                            t("cross_entropy.bce.col_yhat"): p_col[ok].to_numpy(float),
                            t("cross_entropy.bce.col_likelihood"): steps.likelihood,
                            t("cross_entropy.bce.col_log"): steps.log_likelihood,
                            t("cross_entropy.bce.col_loss"): steps.losses})
-    st.dataframe(result, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in result.columns[1:]})
-    n = int(ok.sum())
-    if np.isfinite(steps.mean):
-        st.success(t("cross_entropy.bce.mean", n=n, mean=_f(steps.mean)), icon=":material/functions:")
-    else:
-        st.warning(t("cross_entropy.bce.mean_inf", n=n), icon=":material/all_inclusive:")
+    return bad, pa.Table.from_pandas(result, preserve_index=False), int(ok.sum()), float(steps.mean)
 
 
 def _gradient_chart(ex: Example, targets: np.ndarray, grad: np.ndarray, *, target_name: str, title: str, key: str,
