@@ -26,10 +26,9 @@ def _sent_once(fig):
     return fig
 
 
-# Each chart is cached with what it shows (figure, table, summary), keyed by the logits' array and scalars, not
-# by chart arrays (hashing those on every rerun costs more than the lookup saves). Figures are shared, never
-# edited: st.plotly_chart only reads them.
-@st.cache_resource(max_entries=64, show_spinner=False)
+# What each part shows (figure, table, summary), built by _shown below once per input: keyed by the logits' array
+# and scalars, not by chart arrays (hashing those on every rerun costs more than the lookup saves). Figures are
+# shared, never edited: st.plotly_chart only reads them. ``lang`` keys the translated texts.
 def _bars(logits: np.ndarray, scale: float, dtype_name: str, sty, lang: str) -> tuple:
     """The naive and stable results, their bar chart, its table and its summary."""
     result = sc.naive_vs_stable(logits, scale=scale, dtype=DTYPES[dtype_name])
@@ -46,7 +45,6 @@ def _bars(logits: np.ndarray, scale: float, dtype_name: str, sty, lang: str) -> 
     return result, _sent_once(fig), table, summary
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
 def _overflow(largest: float, sty, lang: str) -> tuple:
     """Where e^x overflows in each dtype: the chart, with the largest scaled logit marked, and its summary."""
     x = np.geomspace(0.1, 5e4, 600)
@@ -61,7 +59,6 @@ def _overflow(largest: float, sty, lang: str) -> tuple:
     return _sent_once(fig), summary
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def _breaks(logits: np.ndarray, lang: str) -> pa.Table:
     """Per dtype, the smallest scale at which the naive formula breaks on these logits, and why (as Arrow, which
     st.dataframe sends as it is, instead of converting a DataFrame on every rerun)."""
@@ -76,10 +73,9 @@ def _breaks(logits: np.ndarray, lang: str) -> pa.Table:
     return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
 def _log_space(logits: np.ndarray, scale: float, dtype_name: str, sty, lang: str) -> tuple:
     """Log-probabilities against the log of probabilities: figure, table, summary and how many underflowed."""
-    result = _bars(logits, scale, dtype_name, sty, lang)[0]
+    result = _shown("bars", logits, scale, dtype_name, sty, lang)[0]
     logs = (sc.log_space(result.logits, dtype=DTYPES[dtype_name]) if result.fits
             else sc.log_space(logits, dtype=np.float64))
     lost = int((logs.probs == 0).sum())
@@ -94,7 +90,6 @@ def _log_space(logits: np.ndarray, scale: float, dtype_name: str, sty, lang: str
     return _sent_once(fig), table, t("numerics.log_summary", n=lost, k=k, lse=f"{logs.lse:.6g}"), lost
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def _sums(logits: np.ndarray, sty, lang: str) -> tuple:
     """How far from 1 the probabilities sum, for these logits and random ones: figure, table and summary."""
     rng = np.random.default_rng(0)
@@ -117,6 +112,16 @@ def _sums(logits: np.ndarray, sty, lang: str) -> tuple:
     return _sent_once(fig), pd.DataFrame(rows), summary
 
 
+_BUILDERS = {"bars": _bars, "overflow": _overflow, "breaks": _breaks, "log_space": _log_space, "sums": _sums}
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _shown(part: str, *args):
+    """``_BUILDERS[part](*args)``, once per input. One decorator for all: a page file's decorators run on every
+    rerun, and each re-reads its function's source to key its cache."""
+    return _BUILDERS[part](*args)
+
+
 logits = np.asarray(state["logits"], dtype=float)
 k = len(logits)
 labels = class_names((), k)
@@ -132,7 +137,7 @@ with controls:
     dtype_name = st.radio(t("numerics.dtype"), list(DTYPES), key=state.key("dtype"), horizontal=True)
 dtype = DTYPES[dtype_name]
 lang = current_language()
-result, fig, table, summary = _bars(logits, scale, dtype_name, sty, lang)
+result, fig, table, summary = _shown("bars", logits, scale, dtype_name, sty, lang)
 shown = min(k, 12)
 with bars_col:
     chart(fig, summary=summary, table=table, key="bars")
@@ -158,10 +163,10 @@ part = st.radio(t("numerics.part"), PARTS, key=state.key("part"), horizontal=Tru
                 format_func=lambda p: t(f"numerics.parts.{p}"))
 
 if part == "overflow":
-    fig, summary = _overflow(largest, sty, lang)
+    fig, summary = _shown("overflow", largest, sty, lang)
     chart(fig, summary=summary, key="overflow")
     st.markdown(t("numerics.breaks_intro"))
-    st.dataframe(_breaks(logits, lang), hide_index=True, width="stretch",
+    st.dataframe(_shown("breaks", logits, lang), hide_index=True, width="stretch",
                  column_config={t("numerics.col.max"): st.column_config.NumberColumn(format="%.5g"),
                                 t("numerics.col.threshold"): st.column_config.NumberColumn(format="%.4f"),
                                 t("numerics.col.break_scale"): st.column_config.NumberColumn(format="%.6g"),
@@ -188,7 +193,7 @@ if part == "log":
     # ---- 3. log space ------------------------------------------------------------------------------------------------
     st.header(t("numerics.log_heading"))
     st.markdown(t("numerics.log_intro"))
-    fig, table, summary, lost = _log_space(logits, scale, dtype_name, sty, lang)
+    fig, table, summary, lost = _shown("log_space", logits, scale, dtype_name, sty, lang)
     chart(fig, summary=summary, table=table, key="logspace")
     if lost == 0:
         st.info(t("numerics.log_none"), icon=":material/tune:")
@@ -197,7 +202,7 @@ if part == "sums":
     # ---- 4. summing to 1 -------------------------------------------------------------------------------------------
     st.header(t("numerics.sum_heading"))
     st.markdown(t("numerics.sum_intro", tol=f"{TOLERANCE:g}"))
-    fig, table, summary = _sums(logits, sty, lang)
+    fig, table, summary = _shown("sums", logits, sty, lang)
     chart(fig, summary=summary, table=table, key="sums")
     st.markdown(t("numerics.sum_after", tol=f"{TOLERANCE:g}"))
 
