@@ -6,6 +6,7 @@ of each server process), while an imported module is compiled once: the page's r
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -61,7 +62,9 @@ def _sent_once(fig):
 
 # Keyed by scalars and the language, not by arrays: hashing a chart's arrays on every rerun costs more than
 # the lookup saves. Each returns the figure, its table and its summary, so a rerun rebuilds none of them.
-@st.cache_resource(max_entries=64, show_spinner=False)
+# functools.lru_cache, not st.cache_*: their arguments are plain hashable values, and st.cache_* would hash
+# them again on every rerun (a third of a millisecond a call). Results are shared and never edited.
+@functools.lru_cache(maxsize=64)
 def _bce_chart(yhat: float, target: int, sty: theme.Style, lang: str) -> tuple:
     steps = sc.bce_steps([yhat], [target])
     value = float(steps.losses[0])
@@ -80,7 +83,7 @@ def _bce_chart(yhat: float, target: int, sty: theme.Style, lang: str) -> tuple:
     return _sent_once(fig), table, summary
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@functools.lru_cache(maxsize=32)
 def _clip_chart(target: int, eps_text: str, sty: theme.Style, lang: str) -> tuple:
     comp = sc.clipping_comparison(np.linspace(-CLIP_RANGE, CLIP_RANGE, 441), target, eps=float(eps_text))
     series = {t("cross_entropy.bce.naive"): comp.naive, t("cross_entropy.bce.clipped"): comp.clipped,
@@ -204,7 +207,7 @@ def _pairs_result(edited: pd.DataFrame) -> None:
         st.warning(t("cross_entropy.bce.mean_inf", n=n), icon=":material/all_inclusive:")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@functools.lru_cache(maxsize=32)
 def _pairs_losses(ys: tuple | None, ps: tuple | None, lang: str) -> tuple:
     """(bad rows as (row number, problem), the table of the good rows as Arrow or None, their count, mean loss).
 
@@ -393,8 +396,11 @@ SECTIONS = {"bce": binary_part, "categorical": categorical_part, "smoothing": sm
             "training": training_part, "mse": mse_part}
 
 
+_QUIZ_SWEEP = sc.gradient_sweep([0.0, 0.0], 0, [np.log(0.001 / 0.999)])  # the quiz's fixed case, computed once
+
+
 def quiz_block() -> None:
-    quiz_sweep = sc.gradient_sweep([0.0, 0.0], 0, [np.log(0.001 / 0.999)])
+    quiz_sweep = _QUIZ_SWEEP
     quiz("cross_entropy.mse_gradient", question=t("cross_entropy.quiz.question"),
          options=[t("cross_entropy.quiz.a"), t("cross_entropy.quiz.b"), t("cross_entropy.quiz.c"),
                   t("cross_entropy.quiz.d")], answer=1,
