@@ -87,8 +87,14 @@ with slider_col:
 # ---- the charts -----------------------------------------------------------------------------------------------
 probs = sc.softmax(logits)
 winner = int(np.argmax(probs))
-table = pd.DataFrame({t("softmax.col.class"): labels, t("softmax.col.logit"): logits,
-                      t("softmax.col.prob"): probs})
+order = np.argsort(-probs, kind="stable")  # most probable first; ties in class order
+
+
+def table() -> pd.DataFrame:  # built only when the student opens it
+    return pd.DataFrame({t("softmax.col.class"): labels, t("softmax.col.logit"): logits,
+                         t("softmax.col.prob"): probs})
+
+
 with chart_col:
     # On a projector the big type needs the width: the logit chart goes under the probabilities.
     left, right = (st.container(), st.container()) if is_projector() else st.columns(2)
@@ -113,7 +119,7 @@ if part == "steps":
     st.header(t("softmax.steps_heading"))
     st.markdown(t("softmax.steps_intro"))
     st.latex(r"p_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j")
-    shown = np.argsort(-probs, kind="stable")[:20] if k > 30 else np.arange(k)
+    shown = order[:20] if k > 30 else np.arange(k)
     parts = sc.softmax_steps(logits)
     steps = pd.DataFrame({
         t("softmax.col.class"): [labels[i] for i in shown],
@@ -162,7 +168,6 @@ if part == "invariances":
 # ---- the misconception, computed live ---------------------------------------------------------------------------
 st.header(t("softmax.myth_heading"))
 lead = sc.softmax(np.array([0.1, 0.0]))
-order = np.argsort(-probs, kind="stable")
 with np.errstate(over="ignore", divide="ignore"):  # logits near ±1e308: the gap and odds are honestly inf
     gap = float(logits[order[0]] - logits[order[1]])
     odds = float(np.exp(gap))

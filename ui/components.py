@@ -162,8 +162,11 @@ def page_setup(key: str) -> PageState:
     return state
 
 
-def chart(fig, *, summary: str, table: pd.DataFrame | None = None, key: str | None = None) -> None:
-    """A chart, its one-sentence text summary (also the chart's alt text), and its numbers as a table."""
+def chart(fig, *, summary: str, table=None, key: str | None = None) -> None:
+    """A chart, its one-sentence text summary (also the chart's alt text), and its numbers as a table.
+
+    ``table`` is a DataFrame, or a function returning one, called only while the table is open.
+    """
     st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True})
     st.caption(summary)
     if table is not None:
@@ -172,7 +175,7 @@ def chart(fig, *, summary: str, table: pd.DataFrame | None = None, key: str | No
         with st.expander(t("common.table_of_numbers"), icon=":material/table:", on_change="rerun",
                          key=f"table.{key or number}") as box:
             if box.open:
-                st.dataframe(table, hide_index=True, width="stretch")
+                st.dataframe(table() if callable(table) else table, hide_index=True, width="stretch")
 
 
 _CHARTS_DRAWN = "_charts_drawn"
