@@ -175,11 +175,12 @@ if part == "overflow":
 if part == "trick":
     # ---- 2. the max-subtraction trick -------------------------------------------------------------------------------
     st.header(t("numerics.trick_heading"))
-    st.markdown(t("numerics.trick_derivation"))
     with np.errstate(all="ignore"):
         diff = float(np.nanmax(np.abs(result.shifted_naive.astype(float) - result.stable.astype(float)), initial=0.0))
-    st.markdown(t("numerics.trick_result", dtype=dtype_name, scale=f"{scale:,.4g}", diff=f"{diff:.1e}",
-                  eps=f"{float(np.finfo(dtype).eps):.1e}"))
+    # One markdown element for the two paragraphs: each element costs a rerun about as much as its text.
+    st.markdown(t("numerics.trick_derivation") + "\n\n" + t(
+        "numerics.trick_result", dtype=dtype_name, scale=f"{scale:,.4g}", diff=f"{diff:.1e}",
+        eps=f"{float(np.finfo(dtype).eps):.1e}"))
     st.dataframe(pd.DataFrame({t("numerics.col.class"): labels[:20],
                                t("numerics.col.naive"): result.naive[:20].astype(float),
                                t("numerics.col.shifted_naive"): result.shifted_naive[:20].astype(float),
@@ -209,8 +210,7 @@ if part == "sums":
 if part == "frameworks":
     # ---- 5. frameworks -----------------------------------------------------------------------------------------------
     st.header(t("numerics.frameworks_heading"))
-    st.markdown(t("numerics.frameworks_table"))
-    st.markdown(t("numerics.frameworks_why"))
+    st.markdown(t("numerics.frameworks_table") + "\n\n" + t("numerics.frameworks_why"))
 
 # ---- predict, then reveal -----------------------------------------------------------------------------------------
 quiz_result = sc.naive_vs_stable([100.0, 0.0], dtype=np.float32)
