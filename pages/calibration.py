@@ -13,6 +13,7 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import calibration as charts
+from ui.charts.common import freeze
 from ui.components import chart, code_span, is_projector, page_setup, quiz, style
 from ui.i18n import current_language, t
 
@@ -140,13 +141,6 @@ def _temperature_curves(n_bins: int, strategy: str, _data: Data):
         rows[split] = (sc.nll_curve(z[sub], y[sub], TEMPS),
                        sc.ece_curve(z[sub], y[sub], TEMPS, n_bins=n_bins, strategy=strategy))
     return rows
-
-
-def _sent_once(fig):
-    """A cached (never edited) figure whose dict is made once, not deep-copied by st.plotly_chart per rerun."""
-    sent = fig.to_dict()
-    fig.to_dict = lambda: sent
-    return fig
 
 
 def _shown(key: tuple, build, *, limit: int = 32):
@@ -284,7 +278,7 @@ def _story_chart(seed: int, n_bins: int, strategy: str) -> tuple:
                        markers=[(CHECKPOINTS[idx], t("calibration.story_now", epochs=CHECKPOINTS[idx]))])
     summary = t("calibration.story_summary", epochs=CHECKPOINTS[idx], acc=f"{story.accuracy[idx]:.3f}",
                 conf=f"{story.confidence[idx]:.3f}", ece=f"{story.ece[idx]:.4f}")
-    return _sent_once(fig), summary, pd.DataFrame({t("calibration.epochs"): CHECKPOINTS, **dict(series)})
+    return freeze(fig), summary, pd.DataFrame({t("calibration.epochs"): CHECKPOINTS, **dict(series)})
 
 
 # ---- the analysis ---------------------------------------------------------------------------------------------
@@ -331,7 +325,7 @@ def _reliability_charts(probs, labels, *, title: str, view: str, cls: int, n_bin
                                        else t("calibration.hist_pos"),
                                        confidence_label=t("calibration.hist_conf"))
     hist_summary = t("calibration.hist_summary", conf=f"{conf_mean:.3f}", acc=f"{acc_mean:.3f}")
-    return _sent_once(rel), _sent_once(hist), table, rel_summary, hist_summary
+    return freeze(rel), freeze(hist), table, rel_summary, hist_summary
 
 
 def metrics_rows(named_probs, labels, n_bins, strategy):
@@ -369,7 +363,7 @@ def _temperature_charts(data: Data, t_star: float, manual: float, n_bins: int, s
         series = [(t("calibration.split_cal"), curves["cal"][i]), (t("calibration.split_test"), curves["test"][i])]
         fig = charts.lines(TEMPS, series, style=sty, title=t(title), x_title="T", y_title=y_title, markers=marks,
                            log_x=True)
-        shown.append((_sent_once(fig), summary, pd.DataFrame({"T": TEMPS, **dict(series)})))
+        shown.append((freeze(fig), summary, pd.DataFrame({"T": TEMPS, **dict(series)})))
     return m_manual, *shown
 
 
@@ -427,7 +421,7 @@ def analysis(data: Data) -> None:
     names = list(rows)
     eces = [m.ece for m in rows.values()]
     metrics_table(_shown(("metrics", *fit_key, n_bins, strategy), lambda: metrics_frame(rows)))
-    fig = _shown(("ece_bars", *fit_key, n_bins, strategy, chosen), lambda: _sent_once(charts.metric_bars(
+    fig = _shown(("ece_bars", *fit_key, n_bins, strategy, chosen), lambda: freeze(charts.metric_bars(
         names, eces, style=sty, title=t("calibration.ece_bars_title"), y_title="ECE",
         highlight=METHODS.index(chosen))))
     best = names[int(np.argmin(eces))]
@@ -456,7 +450,7 @@ def analysis(data: Data) -> None:
                   (t("calibration.series_before", s=t("calibration.strategies.quantile")), grid[1]),
                   (t("calibration.series_after", s=t("calibration.strategies.uniform")), grid_after[0]),
                   (t("calibration.series_after", s=t("calibration.strategies.quantile")), grid_after[1])]
-        fig, table = _shown(("binning", *fit_key, chosen, n_bins), lambda: (_sent_once(charts.lines(
+        fig, table = _shown(("binning", *fit_key, chosen, n_bins), lambda: (freeze(charts.lines(
             BIN_GRID, series, style=sty, title=t("calibration.binning_title"), x_title=t("calibration.n_bins"),
             y_title="ECE", markers=[(n_bins, t("calibration.your_bins", n=n_bins))], label_points=True)),
             pd.DataFrame({t("calibration.n_bins"): BIN_GRID, **dict(series)})))

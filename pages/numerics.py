@@ -7,6 +7,7 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import numerics as charts
+from ui.charts.common import freeze
 from ui.components import chart, class_names, columns, logits_input, page_setup, quiz, style
 from ui.i18n import current_language, t
 
@@ -17,13 +18,6 @@ MAX_SCALE = 1e4
 
 state = page_setup("numerics")
 sty = style()
-
-
-def _sent_once(fig):
-    """A cached (never edited) figure whose dict is made once, not deep-copied by st.plotly_chart per rerun."""
-    sent = fig.to_dict()
-    fig.to_dict = lambda: sent
-    return fig
 
 
 # What each part shows (figure, table, summary), built by _shown below once per input: keyed by the logits' array
@@ -42,7 +36,7 @@ def _bars(logits: np.ndarray, scale: float, dtype_name: str, sty, lang: str) -> 
                           t("numerics.col.naive"): result.naive.astype(float),
                           t("numerics.col.stable"): result.stable.astype(float)})
     summary = t("numerics.bars_summary", n=int(np.isnan(result.naive).sum()), k=k, dtype=dtype_name)
-    return result, _sent_once(fig), table, summary
+    return result, freeze(fig), table, summary
 
 
 def _overflow(largest: float, sty, lang: str) -> tuple:
@@ -56,7 +50,7 @@ def _overflow(largest: float, sty, lang: str) -> tuple:
                                 y_title=t("numerics.overflow_y"))
     summary = t("numerics.overflow_summary", t16=f"{thresholds['float16']:.2f}",
                 t32=f"{thresholds['float32']:.2f}", t64=f"{thresholds['float64']:.2f}")
-    return _sent_once(fig), summary
+    return freeze(fig), summary
 
 
 def _breaks(logits: np.ndarray, lang: str) -> pa.Table:
@@ -87,7 +81,7 @@ def _log_space(logits: np.ndarray, scale: float, dtype_name: str, sty, lang: str
     table = pd.DataFrame({t("numerics.col.class"): labels, t("numerics.col.prob"): logs.probs.astype(float),
                           t("numerics.col.log_of_prob"): logs.log_of_probs.astype(float),
                           t("numerics.col.log_prob"): logs.log_probs.astype(float)})
-    return _sent_once(fig), table, t("numerics.log_summary", n=lost, k=k, lse=f"{logs.lse:.6g}"), lost
+    return freeze(fig), table, t("numerics.log_summary", n=lost, k=k, lse=f"{logs.lse:.6g}"), lost
 
 
 def _sums(logits: np.ndarray, sty, lang: str) -> tuple:
@@ -109,7 +103,7 @@ def _sums(logits: np.ndarray, sty, lang: str) -> tuple:
     passing = [name for name in DTYPES if worst[name] < TOLERANCE]
     summary = t("numerics.sum_summary", d16=f"{worst['float16']:.1e}", d32=f"{worst['float32']:.1e}",
                 d64=f"{worst['float64']:.1e}", tol=f"{TOLERANCE:g}", passing=", ".join(passing) if passing else "—")
-    return _sent_once(fig), pd.DataFrame(rows), summary
+    return freeze(fig), pd.DataFrame(rows), summary
 
 
 _BUILDERS = {"bars": _bars, "overflow": _overflow, "breaks": _breaks, "log_space": _log_space, "sums": _sums}

@@ -6,6 +6,7 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import temperature as charts
+from ui.charts.common import freeze
 from ui.components import (chart, class_names, code_span, is_projector, logits_error, logits_input, page_setup,
                            quiz, set_logits, style)
 from ui.i18n import current_language, t
@@ -47,7 +48,7 @@ def _cached(fn):
 
 def _build(name: str, *args, **kw):
     # Frozen: st.plotly_chart only reads the figure, and its dict is then made once, not on every rerun.
-    return charts.freeze(getattr(charts, name)(*args, **kw))
+    return freeze(getattr(charts, name)(*args, **kw))
 
 
 def _figure(build, *args, **kw):

@@ -17,6 +17,7 @@ import streamlit as st
 import softmax_core as sc
 from ui import theme
 from ui.charts import cross_entropy as charts
+from ui.charts.common import freeze
 from ui.charts.common import fmt_value
 from ui.components import (chart, class_names, code_span, columns, logits_input, quiz,
                            show_param_warnings)
@@ -50,14 +51,7 @@ def _figure(builder: str, *args, **kwargs):
     """A chart built once per distinct input. Building a Plotly figure (validation) costs far more than
     sending one, so an unchanged chart is not rebuilt on a rerun. cache_resource, not cache_data: a
     figure unpickled from cache_data would be validated again; st.plotly_chart only reads it (to_dict)."""
-    return _sent_once(getattr(charts, builder)(*args, **kwargs))
-
-
-def _sent_once(fig):
-    """A cached (never edited) figure whose dict is made once, not deep-copied by st.plotly_chart per rerun."""
-    sent = fig.to_dict()
-    fig.to_dict = lambda: sent
-    return fig
+    return freeze(getattr(charts, builder)(*args, **kwargs))
 
 
 # Keyed by scalars and the language, not by arrays: hashing a chart's arrays on every rerun costs more than
@@ -80,7 +74,7 @@ def _bce_chart(yhat: float, target: int, sty: theme.Style, lang: str) -> tuple:
                           t("cross_entropy.bce.curve_neg"): curves[0][::10]})
     summary = t("cross_entropy.bce.summary", target=target, yhat=f"{yhat:.2f}",
                 likelihood=_f(steps.likelihood[0]), loss=_f(value) if np.isfinite(value) else "∞")
-    return _sent_once(fig), table, summary
+    return freeze(fig), table, summary
 
 
 @functools.lru_cache(maxsize=32)
@@ -108,7 +102,7 @@ def _clip_chart(target: int, eps_text: str, sty: theme.Style, lang: str) -> tupl
         eps=eps_text, cap=_f(comp.clipped[edge]), exact=_f(comp.from_logits[edge]),
         edge=f"{comp.logits[edge]:g}", grad=_f(comp.grad_from_logits[edge]),
         flat_at=f"{comp.logits[wrong_side[-1 if target == 1 else 0]]:.3g}" if wrong_side.size else "–")
-    return _sent_once(fig), table, summary, t("cross_entropy.bce.clip_hides", cap=_f(comp.clipped[edge]))
+    return freeze(fig), table, summary, t("cross_entropy.bce.clip_hides", cap=_f(comp.clipped[edge]))
 
 
 def _keep_true_class_in_range(state: PageState) -> None:

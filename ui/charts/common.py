@@ -65,6 +65,17 @@ def figure(data: list[dict], layout: dict, *, frames: list[dict] | None = None) 
     return go.Figure(spec, _validate=False)
 
 
+def freeze(fig: go.Figure) -> go.Figure:
+    """``fig``, promising nobody edits it again: its dict is made now, once.
+
+    ``st.plotly_chart`` calls ``to_dict()``, a deep copy, on every rerun. For a figure kept in a cache and
+    drawn again and again, that copy is the largest cost of the rerun; a frozen figure hands out one dict.
+    """
+    sent = fig.to_dict()
+    fig.to_dict = lambda: sent
+    return fig
+
+
 def merge(*parts: dict) -> dict:
     """One dict from several, later parts winning; nested dicts merge key by key, as ``update_layout`` does.
 

@@ -19,27 +19,6 @@ T_TICKS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20)
 MAX_CURVES = len(theme.SERIES)  # one colour each; more classes than this: the most probable at T = 1
 
 
-class FrozenFigure(go.Figure):
-    """A finished figure whose ``to_dict()`` is computed once and then reused.
-
-    ``st.plotly_chart`` calls ``to_dict()`` (a deep copy) on every rerun; for a figure kept in a cache that
-    copy is the largest cost of a rerun (the sweep animation holds 41 frames). Only freeze a figure nobody
-    changes afterwards.
-    """
-
-    def to_dict(self):
-        cached = self.__dict__.get("_frozen_dict")
-        if cached is None:
-            cached = self.__dict__["_frozen_dict"] = super().to_dict()
-        return cached
-
-
-def freeze(fig: go.Figure) -> FrozenFigure:
-    """``fig`` itself, now a FrozenFigure (no copy, no re-validation)."""
-    fig.__class__ = FrozenFigure
-    return fig
-
-
 def _folded(values: np.ndarray, index: np.ndarray, folded: int) -> np.ndarray:
     """``values`` at ``index``, plus one last entry holding the total of the rest when classes are folded."""
     kept = values[..., index]
