@@ -78,11 +78,13 @@ with slider_col:
                icon=":material/add:", width="stretch")
     remove.button(t("softmax.remove_class"), on_click=_resize, args=(-1,), disabled=k <= 2,
                   icon=":material/remove:", width="stretch")
-    with st.expander(t("softmax.edit_as_text"), expanded=logits_error(state) is not None or k > MAX_SLIDERS,
-                     icon=":material/edit:"):
-        logits_input(state, t("softmax.paste"), help=t("softmax.paste_help"), area=True)
-        st.text_input(t("softmax.labels"), key=state.key("labels_text"), on_change=_on_labels,
-                      help=t("softmax.labels_help"), max_chars=2000)
+    # Lazy: closed, it sends nothing, which matters when it would hold 10,000 values on every rerun.
+    with st.expander(t("softmax.edit_as_text"), expanded=MAX_SLIDERS < k <= 200, icon=":material/edit:",
+                     key=state.key("edit_open"), on_change="rerun") as editor:
+        if editor.open or logits_error(state) is not None:
+            logits_input(state, t("softmax.paste"), help=t("softmax.paste_help"), area=True)
+            st.text_input(t("softmax.labels"), key=state.key("labels_text"), on_change=_on_labels,
+                          help=t("softmax.labels_help"), max_chars=2000)
 
 # ---- the charts -----------------------------------------------------------------------------------------------
 probs = sc.softmax(logits)

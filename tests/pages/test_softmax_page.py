@@ -25,15 +25,20 @@ def test_moving_a_slider_updates_the_chart_and_the_link():
     np.testing.assert_array_equal(prob_chart(at)["y"], sc.softmax(np.array([3.0, 1.0, 0.5])))
 
 
+def open_editor(at):
+    at.session_state["softmax.edit_open"] = True  # the student opens "Edit as text"
+    return at.run()
+
+
 def test_typing_logits_updates_the_link_and_the_sliders():
-    at = open_page("softmax")
+    at = open_editor(open_page("softmax"))
     at.text_area(key="softmax.logits_text").input("1; 2; 3,5").run()
     assert at.query_params["logits"] == "1,2,3.5"
     assert at.slider(key="softmax.z2").value == 3.5
 
 
 def test_bad_text_shows_the_error_in_place_and_keeps_the_last_good_logits():
-    at = open_page("softmax", logits="2,1,0.5")
+    at = open_editor(open_page("softmax", logits="2,1,0.5"))
     at.text_area(key="softmax.logits_text").input("2, banana, 1").run()
     assert not at.exception
     assert any("banana" in e.value for e in at.error)
@@ -162,3 +167,10 @@ def test_the_knobs_keep_their_values_while_the_other_part_is_shown():
     assert at.query_params["c"] == "3"
     at.radio(key="softmax.part").set_value("invariances").run()
     assert at.slider(key="softmax.c").value == 3.0
+
+
+def test_the_text_editor_is_sent_only_when_open_and_then_holds_the_current_logits():
+    at = open_page("softmax", logits="2,1,0.5")
+    assert not at.text_area  # closed: nothing sent on each rerun
+    at = open_editor(at)
+    assert at.text_area(key="softmax.logits_text").value == "2,1,0.5"
