@@ -8,7 +8,8 @@ Run from the repository root:  python bench/ui.py [--reruns 30] [--moves 15] [--
 2. The softmax page with 10,000 pasted logits (?logits=...): rerun ratio (goal <= 6x) and the size of the
    figure JSON sent to the browser (goal < 100 KB).
 3. In a real Chromium (skipped when none is found): key press on a slider -> chart data changed in the
-   browser, median over --moves presses, softmax page vs the bare page served the same way.
+   browser, median over --moves presses, the softmax page (a logit) and the temperature page (T) vs the bare
+   page served the same way.
 
 Absolute times depend on the machine; the ratios to the bare page measured beside them are what hold.
 """
@@ -170,7 +171,9 @@ def browser_table(bare_script, moves):
     results = {}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, chromium)
-        for name, script, route in ((BARE, bare_script, ""), ("softmax", ROOT / "app.py", "softmax")):
+        cases = ((BARE, bare_script, ""), ("softmax", ROOT / "app.py", "softmax"),
+                 ("temperature (T slider)", ROOT / "app.py", "temperature"))
+        for name, script, route in cases:
             try:
                 times = slider_press_times(browser, script, route, moves)
             except Exception as exc:  # playwright's errors have no common base; report and go on

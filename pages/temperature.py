@@ -33,7 +33,6 @@ GRID = sc.slider_temperatures()
 
 
 _CACHED = "_temperature.cached"
-_DRAWN = "_temperature.drawn"
 _MEMO = "_temperature.memo"
 
 
@@ -106,11 +105,9 @@ def _view():
     return _memo("view", make)
 
 
-@st.fragment
 def _top() -> None:
-    """T, the readouts and the first chart. A fragment, so moving T redraws this chart without waiting for the
-    rest of the page; when T or the logits changed, it then reruns the whole page (other sections and the link
-    follow T)."""
+    """T, the readouts and the first chart. Not a fragment: a fragment rerun followed by the whole-page rerun
+    that the link and the curves need took twice as long in a real browser as one plain rerun."""
     logits, k, labels, T, probs, ghost = _view()
     H, H_bits, log_k = float(sc.entropy(probs)), float(sc.entropy_bits(probs)), float(np.log(k))
     top = int(np.argmax(probs))
@@ -148,11 +145,8 @@ def _top() -> None:
                          format_func=lambda name: t(f"temperature.presets.{name}"),
                          placeholder=t("temperature.preset_placeholder"), on_change=_on_preset)
             logits_input(state, t("temperature.logits_text"), help=t("temperature.logits_help"))
-    if st.session_state.get(_DRAWN) != (state["T"], state["logits"], state["labels"]):
-        st.rerun(scope="app")  # only after a fragment rerun: a full run records what it draws first
 
 
-st.session_state[_DRAWN] = (state["T"], state["logits"], state["labels"])
 _top()
 logits, k, labels, T, probs, ghost = _view()
 H, log_k = float(sc.entropy(probs)), float(np.log(k))
