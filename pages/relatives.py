@@ -7,7 +7,7 @@ import streamlit as st
 import softmax_core as sc
 from ui import theme
 from ui.charts import relatives as charts
-from ui.components import chart, class_names, code_span, columns, page_setup, quiz, style
+from ui.components import cached_figure, chart, class_names, code_span, columns, page_setup, quiz, style
 from ui.i18n import t
 
 MAX_LABELS = 5
@@ -18,13 +18,6 @@ PREFERENCES = np.array([2.0, 1.0, 0.5, -1.0])  # an RL agent's action preference
 
 state = page_setup("relatives")
 sty = style()
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _figure(builder: str, *args, **kwargs):
-    """A chart builder's figure, built once per distinct input: Plotly's validation costs far more than
-    drawing, and st.plotly_chart only reads the figure, so sharing the object is safe."""
-    return getattr(charts, builder)(*args, **kwargs)
 
 
 def _on_slider(i: int) -> None:
@@ -88,7 +81,7 @@ if part == "sigmoid":
     grid, sig, soft2 = _sigmoid_curves()
     p0 = float(sc.sigmoid(z0))
     with right:
-        fig = _figure("curves", grid, {t("relatives.sigmoid_name"): sig, t("relatives.softmax2_name"): soft2},
+        fig = cached_figure(charts.curves, grid, {t("relatives.sigmoid_name"): sig, t("relatives.softmax2_name"): soft2},
                       style=sty, point=(z0, {t("relatives.sigmoid_name"): p0,
                                   t("relatives.softmax2_name"): float(sc.sigmoid_as_softmax(z0))}),
                       title=t("relatives.sigmoid_title"), x_title="z", y_title=t("relatives.prob_axis"))
@@ -122,12 +115,12 @@ if part == "multilabel":
     with views:
         soft_col, sig_col = columns(2)
         with soft_col:
-            fig = _figure("label_bars", outputs.softmax_probs, labels, style=sty, colour=theme.BAR,
+            fig = cached_figure(charts.label_bars, outputs.softmax_probs, labels, style=sty, colour=theme.BAR,
                           title=t("relatives.softmax_view"), y_title=t("relatives.prob_axis"))
             chart(fig, summary=t("relatives.softmax_view_summary", total=f"{outputs.softmax_probs.sum():.4f}"),
                   key="softmax_view")
         with sig_col:
-            fig = _figure("label_bars", outputs.sigmoid_probs, labels, style=sty, colour=theme.HIGHLIGHT, pattern="/",
+            fig = cached_figure(charts.label_bars, outputs.sigmoid_probs, labels, style=sty, colour=theme.HIGHLIGHT, pattern="/",
                           title=t("relatives.sigmoid_view"), y_title=t("relatives.prob_axis"), line=0.5,
                           line_text=t("relatives.threshold"))
             chart(fig, summary=t("relatives.sigmoid_view_summary", total=f"{outputs.sigmoid_probs.sum():.4f}",
@@ -157,7 +150,7 @@ if part == "argmax":
     name = labels[cls]
     hard_col, lse_col = columns(2)
     with hard_col:
-        fig = _figure("curves", sl.grid, {t("relatives.soft_name", label=name): sl.soft,
+        fig = cached_figure(charts.curves, sl.grid, {t("relatives.soft_name", label=name): sl.soft,
                       t("relatives.hard_name", label=name): sl.hard},
             step=(t("relatives.hard_name", label=name),), style=sty, title=t("relatives.argmax_title"),
             x_title=t("relatives.moving", label=name), y_title=t("relatives.prob_axis"))
@@ -165,7 +158,7 @@ if part == "argmax":
               table=pd.DataFrame({t("relatives.moving", label=name): sl.grid, "argmax": sl.hard, "softmax": sl.soft}),
               key="argmax")
     with lse_col:
-        fig = _figure("curves", sl.grid, {"logsumexp": sl.lse, "max": sl.max}, style=sty,
+        fig = cached_figure(charts.curves, sl.grid, {"logsumexp": sl.lse, "max": sl.max}, style=sty,
                       title=t("relatives.lse_title"),
                       x_title=t("relatives.moving", label=name), y_title=t("relatives.value_axis"))
         chart(fig, summary=t("relatives.lse_summary", gap=f"{float(np.max(sl.lse - sl.max)):.4f}",
@@ -178,7 +171,7 @@ if part == "jacobian":
     probs = sc.softmax(logits)
     jac = sc.softmax_jacobian(probs)
     st.markdown(t("relatives.jacobian_intro"))
-    fig = _figure("jacobian_heatmap", jac, labels, style=sty, title=t("relatives.jacobian_title"))
+    fig = cached_figure(charts.jacobian_heatmap, jac, labels, style=sty, title=t("relatives.jacobian_title"))
     chart(fig, summary=t("relatives.jacobian_summary", diag=f"{float(np.max(np.diag(jac))):.4f}",
                          row=f"{float(np.max(np.abs(jac.sum(axis=1)))):.1e}"),
           table=pd.DataFrame(jac, columns=[f"∂/∂z[{j}] {labels[j]}" for j in range(k)],
@@ -195,7 +188,7 @@ if part == "lives":
     plain, scaled = _attention(int(d), float(a))
     tokens = t("relatives.tokens").split(",")[:N_TOKENS]
     weights = {t("relatives.unscaled"): plain.weights, t("relatives.scaled", a=f"{a:g}"): scaled.weights}
-    fig = _figure("grouped_bars", weights,
+    fig = cached_figure(charts.grouped_bars, weights,
                   tokens, style=sty, title=t("relatives.attention_title", d=d),
                   y_title=t("relatives.weight_axis"))
     chart(fig, summary=t("relatives.attention_summary", d=d, top_plain=f"{plain.weights.max():.3f}",

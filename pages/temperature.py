@@ -6,9 +6,8 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import temperature as charts
-from ui.charts.common import freeze
-from ui.components import (chart, class_names, code_span, is_projector, logits_error, logits_input, page_setup,
-                           quiz, set_logits, style)
+from ui.components import (cached_figure, chart, class_names, code_span, is_projector, logits_error, logits_input,
+                           page_setup, quiz, set_logits, style)
 from ui.i18n import current_language, t
 
 PARTS = ("curves", "animation", "sampling", "next_word", "decisions")
@@ -43,15 +42,6 @@ def _cached(fn):
     if fn.__qualname__ not in wrappers:
         wrappers[fn.__qualname__] = st.cache_resource(max_entries=64, show_spinner=False)(fn)
     return wrappers[fn.__qualname__]
-
-
-def _build(name: str, *args, **kw):
-    # Frozen: st.plotly_chart only reads the figure, and its dict is then made once, not on every rerun.
-    return freeze(getattr(charts, name)(*args, **kw))
-
-
-def _figure(build, *args, **kw):
-    return _cached(_build)(build.__name__, *args, **kw)
 
 
 def _sweep(logits: tuple[float, ...], n: int) -> sc.TemperatureSweep:
@@ -116,7 +106,7 @@ def _top() -> None:
         _t_slider("T", t("temperature.T"), t("temperature.T_help"))
 
     def bars():
-        fig = _figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
+        fig = cached_figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
                       title=t("temperature.bars_title", T=f"{T:g}"), y_title=t("temperature.prob_axis"),
                       now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
                       uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
@@ -168,7 +158,7 @@ part = st.radio(t("temperature.part"), PARTS, key=state.key("part"), horizontal=
 def _curves():
     """The two charts over T with their tables (T first, then one column per class)."""
     sweep = _sweep(tuple(logits), 121)
-    curves = _figure(charts.class_curves, sweep.temperatures, sweep.probs, tuple(labels), current=T,
+    curves = cached_figure(charts.class_curves, sweep.temperatures, sweep.probs, tuple(labels), current=T,
                      current_probs=probs, ghost=ghost, style=sty, title=t("temperature.curves_title"),
                      x_title=t("temperature.T_axis"), y_title=t("temperature.prob_axis"),
                      cold_text=t("temperature.cold_note"), hot_text=t("temperature.hot_note"),
@@ -179,7 +169,7 @@ def _curves():
         column += "′"
     curves_table = pd.concat([pd.DataFrame({column: every}), pd.DataFrame(sweep.probs[::10], columns=labels)],
                              axis=1)
-    entropy = _figure(charts.entropy_curve, sweep.temperatures, sweep.entropy, current=T, current_entropy=H,
+    entropy = cached_figure(charts.entropy_curve, sweep.temperatures, sweep.entropy, current=T, current_entropy=H,
                       k=k, style=sty, title=t("temperature.entropy_title"), x_title=t("temperature.T_axis"),
                       y_title=t("temperature.entropy_axis"), max_text=t("temperature.max_entropy", max=f"{log_k:.3f}"),
                       cold_text=t("temperature.cold_note"), hot_text=t("temperature.hot_note"),
@@ -205,7 +195,7 @@ if part == "animation":
     st.header(t("temperature.animation_heading"))
     st.markdown(t("temperature.animation_intro"))
     frames = _sweep(tuple(logits), 41)
-    fig = _figure(charts.sweep_animation, frames.temperatures, frames.probs, tuple(labels), style=sty,
+    fig = cached_figure(charts.sweep_animation, frames.temperatures, frames.probs, tuple(labels), style=sty,
                   title=t("temperature.animation_title"), y_title=t("temperature.prob_axis"),
                   frame_text=t("temperature.frame_text"), play=t("temperature.play"), pause=t("temperature.pause"),
                   others_label=t("temperature.others"))
@@ -228,7 +218,7 @@ if part == "sampling":
     greedy = sc.greedy_choice(probs)
     hist_col, greedy_col = _side_by_side([1.6, 1], gap="medium")
     with hist_col:
-        fig = _figure(charts.sample_bars, probs, counts, tuple(labels), style=sty,
+        fig = cached_figure(charts.sample_bars, probs, counts, tuple(labels), style=sty,
                       title=t("temperature.sample_title", n=f"{n:,}", seed=seed), y_title=t("temperature.share_axis"),
                       freq_name=t("temperature.freq_name"), prob_name=t("temperature.prob_name", T=f"{T:g}"),
                       others_label=t("temperature.others"))
@@ -273,7 +263,7 @@ if part == "next_word":
     small = sty._replace(font_size=sty.font_size - 3, bar_text_size=sty.bar_text_size - 3)
     for col, (key, values, kept, digits) in zip(stage_cols, stages):
         with col:
-            fig = _figure(charts.stage_bars, values, tuple(words), style=small, kept=kept, digits=digits,
+            fig = cached_figure(charts.stage_bars, values, tuple(words), style=small, kept=kept, digits=digits,
                           title=t(f"temperature.{key}", T=f"{T:g}", k=top_k, p=f"{top_p:g}"))
             alive = len(words) if kept is None else int(np.count_nonzero(kept))
             chart(fig, summary=t(f"temperature.{key}_summary", n=alive, k=len(words)), key=f"temperature_{key}")
@@ -298,14 +288,14 @@ if part == "decisions":
     best = np.asarray(PREFERENCES) == max(PREFERENCES)
     pol_col, run_col = _side_by_side([1, 1.6], gap="medium")
     with pol_col:
-        fig = _figure(charts.stage_bars, run.probs, tuple(actions), style=sty, digits=3,
+        fig = cached_figure(charts.stage_bars, run.probs, tuple(actions), style=sty, digits=3,
                       title=t("temperature.policy_title", tau=f"{tau:g}"), height=int(sty.height * 0.8))
         chart(fig, summary=t("temperature.policy_summary", tau=f"{tau:g}", best=code_span(actions[0]),
                              p=f"{run.probs[0]:.3f}"), key="temperature_policy",
               table=pd.DataFrame({t("temperature.col.action"): actions, "h": PREFERENCES,
                                   t("temperature.col.prob"): run.probs, t("temperature.col.count"): run.counts}))
     with run_col:
-        fig = _figure(charts.choice_strip, run.choices, tuple(actions), style=sty, best=best,
+        fig = cached_figure(charts.choice_strip, run.choices, tuple(actions), style=sty, best=best,
                       title=t("temperature.run_title", n=RUN_STEPS, seed=seed), x_title=t("temperature.step_axis"))
         chart(fig, summary=t("temperature.run_summary", n=RUN_STEPS, share=f"{run.exploit_share:.0%}",
                              best=code_span(actions[0])), key="temperature_run")

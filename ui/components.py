@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import re
 from collections.abc import Sequence
 
-import pandas as pd
 import segno
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -15,6 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 import softmax_core as sc
 
 from ui import theme
+from ui.charts.common import freeze
 from ui.i18n import t
 from ui.params import PAGES
 from ui.state import PageState, page_state
@@ -176,6 +177,21 @@ def chart(fig, *, summary: str, table=None, key: str | None = None) -> None:
                          key=f"table.{key or number}") as box:
             if box.open:
                 st.dataframe(table() if callable(table) else table, hide_index=True, width="stretch")
+
+
+def cached_figure(builder, *args, **kwargs):
+    """``builder(*args, **kwargs)``, built once per distinct input and frozen.
+
+    Pages draw the same charts again on most reruns; st.plotly_chart only reads a figure, so one shared,
+    never-edited object is safe. The cache is made once, at import: decorating inside a page file would run
+    on every rerun and re-read the function's source.
+    """
+    return _cached_figure(builder.__module__, builder.__name__, *args, **kwargs)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _cached_figure(module: str, name: str, *args, **kwargs):
+    return freeze(getattr(importlib.import_module(module), name)(*args, **kwargs))
 
 
 _CHARTS_DRAWN = "_charts_drawn"

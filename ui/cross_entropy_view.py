@@ -19,7 +19,7 @@ from ui import theme
 from ui.charts import cross_entropy as charts
 from ui.charts.common import freeze
 from ui.charts.common import fmt_value
-from ui.components import (chart, class_names, code_span, columns, logits_input, quiz,
+from ui.components import (cached_figure, chart, class_names, code_span, columns, logits_input, quiz,
                            show_param_warnings)
 from ui.i18n import current_language, t
 from ui.state import PageState, ParamError
@@ -44,14 +44,6 @@ class Example(NamedTuple):
 @st.cache_data(max_entries=64, show_spinner=False)
 def _run(logits: tuple, label: int, lr: float, steps: int, loss: str) -> sc.Trajectory:
     return sc.descend_logits(np.array(logits), label, learning_rate=lr, steps=steps, loss=loss)
-
-
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _figure(builder: str, *args, **kwargs):
-    """A chart built once per distinct input. Building a Plotly figure (validation) costs far more than
-    sending one, so an unchanged chart is not rebuilt on a rerun. cache_resource, not cache_data: a
-    figure unpickled from cache_data would be validated again; st.plotly_chart only reads it (to_dict)."""
-    return freeze(getattr(charts, builder)(*args, **kwargs))
 
 
 # Keyed by scalars and the language, not by arrays: hashing a chart's arrays on every rerun costs more than
@@ -228,7 +220,7 @@ def _pairs_losses(ys: tuple | None, ps: tuple | None, lang: str) -> tuple:
 def _gradient_chart(ex: Example, targets: np.ndarray, grad: np.ndarray, *, target_name: str, title: str, key: str,
                     summary: str) -> None:
     state, sty, logits, labels, y, probs, loss = ex
-    fig = _figure("prediction_target_gradient", probs, targets, grad, labels, true_class=y, style=sty,
+    fig = cached_figure(charts.prediction_target_gradient, probs, targets, grad, labels, true_class=y, style=sty,
                                                 names=(t("cross_entropy.cat.pred"), target_name,
                                                        t("cross_entropy.cat.grad")),
                                                 title=title, y_title=t("cross_entropy.cat.bars_axis"))
@@ -247,7 +239,7 @@ def categorical_part(ex: Example) -> None:
     with left:
         values = np.linspace(min(logits.min(), logits[y]) - 6.0, max(logits.max(), logits[y]) + 6.0, 161)
         curve = sc.loss_along_logit(logits, y, values)
-        fig = _figure("loss_along_logit", values, curve, current=logits[y], current_loss=loss, style=sty,
+        fig = cached_figure(charts.loss_along_logit, values, curve, current=logits[y], current_loss=loss, style=sty,
                                           marker_text=t("cross_entropy.cat.along_marker", loss=_f(loss)),
                                           title=t("cross_entropy.cat.along_title"),
                                           x_title=t("cross_entropy.cat.along_x"),
@@ -326,7 +318,7 @@ def training_part(ex: Example) -> None:
     paths_table = pd.DataFrame({t("cross_entropy.train.col_step"): np.arange(steps + 1),
                                 **{f"{i}: {name}": run.probs[:, i] for i, name in enumerate(labels[:20])}})
     with left:
-        fig = _figure("loss_curves", {t("cross_entropy.train.ce"): run.losses}, step=step, style=sty,
+        fig = cached_figure(charts.loss_curves, {t("cross_entropy.train.ce"): run.losses}, step=step, style=sty,
                                      title=t("cross_entropy.train.loss_title"),
                                      x_title=t("cross_entropy.train.steps_axis"),
                                      y_title=t("cross_entropy.train.loss_axis"))
@@ -334,14 +326,14 @@ def training_part(ex: Example) -> None:
             "cross_entropy.train.loss_summary", first=_f(run.losses[0]), last=_f(run.losses[-1]), steps=steps,
             step=step, now=_f(run.losses[step])))
     with right:
-        fig = _figure("probability_paths", run.probs, labels, true_class=y, step=step, style=sty,
+        fig = cached_figure(charts.probability_paths, run.probs, labels, true_class=y, step=step, style=sty,
                                            title=t("cross_entropy.train.paths_title"),
                                            x_title=t("cross_entropy.train.steps_axis"),
                                            y_title=t("cross_entropy.train.prob_axis"))
         chart(fig, key="paths_chart", table=paths_table, summary=t(
             "cross_entropy.train.paths_summary", label=code_span(labels[y]), first=_f(run.probs[0, y]),
             last=_f(run.probs[-1, y]), step=step, now=_f(run.probs[step, y])))
-    fig = _figure("animated_bars", run.probs, labels, true_class=y, style=sty,
+    fig = cached_figure(charts.animated_bars, run.probs, labels, true_class=y, style=sty,
                   play_text=t("cross_entropy.train.play"), pause_text=t("cross_entropy.train.pause"),
                   step_text=t("cross_entropy.train.step_prefix"), title=t("cross_entropy.train.anim_title"),
                   y_title=t("cross_entropy.train.prob_axis"))
@@ -360,7 +352,7 @@ def mse_part(ex: Example) -> None:
     race_title = "cross_entropy.mse.race_title" + ("" if state["start"] == "wrong" else "_yours")
     left, right = columns(2, gap="medium")
     with left:
-        fig = _figure("loss_curves", {ce_name: ce_run.probs[:, y], se_name: se_run.probs[:, y]}, step=steps,
+        fig = cached_figure(charts.loss_curves, {ce_name: ce_run.probs[:, y], se_name: se_run.probs[:, y]}, step=steps,
                                      style=sty, title=t(race_title),
                                      x_title=t("cross_entropy.train.steps_axis"), y_title=t("cross_entropy.mse.col_p"),
                                      y_range=(0.0, 1.08))
@@ -371,7 +363,7 @@ def mse_part(ex: Example) -> None:
     with right:
         sweep = sc.gradient_sweep(start, y, np.linspace(start[y] - 8.0, start[y] + 14.0, 221))
         now_ce, now_se = abs(float(ce_run.grads[0, y])), abs(float(se_run.grads[0, y]))
-        fig = _figure("gradient_magnitudes", sweep.p_true, {ce_name: sweep.cross_entropy, se_name: sweep.squared_error},
+        fig = cached_figure(charts.gradient_magnitudes, sweep.p_true, {ce_name: sweep.cross_entropy, se_name: sweep.squared_error},
                                              current=(float(ce_run.probs[0, y]), {ce_name: now_ce, se_name: now_se}),
                                              style=sty, title=t("cross_entropy.mse.grad_title"),
                                              x_title=t("cross_entropy.mse.grad_x"),
