@@ -57,17 +57,29 @@ st.navigation([st.Page("bare_page.py", url_path="bare", default=True)]).run()
 """
 
 
-def compile_scripts_once():
-    """Make AppTest compile each script once, as a server does.
+def run_as_a_server():
+    """Make AppTest run scripts the way a running server does, for the pages and the bare page alike.
 
-    AppTest builds a new ScriptCache on every run (streamlit/testing/v1/app_test.py), so on every rerun it
-    recompiles app.py and the page file, a cost that grows with the file's length and that a running server
-    never pays. One shared cache, for the pages and the bare page alike, measures what a server does.
+    AppTest, on every run:
+    - builds new script caches (streamlit/testing/v1/app_test.py and local_script_runner.py), so it
+      recompiles app.py and the page file each time, a cost that grows with the file's length and that a
+      server pays once;
+    - resets ``PagesManager.uses_pages_directory``, so an app with a ``pages/`` folder is started the legacy
+      way every time: the page file runs on its own, stops, and runs again through app.py. A server does
+      that on its first run only, after which st.navigation has settled the question for the process.
     """
-    from streamlit.testing.v1 import app_test
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test, local_script_runner
 
     shared = app_test.ScriptCache()
-    app_test.ScriptCache = lambda: shared
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
+    class ServedPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = ServedPagesManager
 
 
 def write_bare_app(folder):
@@ -85,14 +97,18 @@ def figure_json_kb(at):
     return len(charts[0].proto.spec.encode()) / 1024 if charts else float("nan")
 
 
-def median_rerun(at, reruns):
-    """Median seconds of ``reruns`` warm reruns of an AppTest that has already run once."""
-    times = []
+def median_reruns(first, second, reruns):
+    """Median seconds of a warm rerun of each of two AppTests, their reruns taken in turn.
+
+    Taken in turn, a change of load on a shared machine hits both medians alike.
+    """
+    times = ([], [])
     for _ in range(reruns):
-        start = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for at, out in zip((first, second), times):
+            start = time.perf_counter()
+            at.run()
+            out.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def first_run(script, *, page=None, query=None):
@@ -110,13 +126,11 @@ def first_run(script, *, page=None, query=None):
     return seconds, at
 
 
-def apptest_table(bare_script, reruns, recompile=False):
-    # The bare page is re-measured right before each page, so a load change on a shared machine
-    # hits both sides of a ratio alike.
+def apptest_table(bare_script, reruns, as_is=False):
     _, bare_at = first_run(bare_script)
     print(f"\nAppTest reruns through st.navigation, median of {reruns} warm reruns; "
-          "bare = the bare page measured just before; scripts compiled "
-          + ("on every rerun (--recompile)" if recompile else "once, as a server does"))
+          "bare = the bare page, its reruns taken in turn with the page's; "
+          + ("AppTest as it comes (--as-is)" if as_is else "scripts run as a server runs them"))
     print(f"{'page':26} {'first run':>10} {'rerun':>9} {'bare':>8} {'x bare':>7} {'goal':>6}  charts")
     cases = [(p.key, p.file, {}) for p in PAGES]
     many = ",".join(f"{v:.3f}" for v in np.random.default_rng(0).normal(0, 3, 10_000))
@@ -127,8 +141,7 @@ def apptest_table(bare_script, reruns, recompile=False):
         except RuntimeError as exc:  # one broken page should not hide the others' figures
             print(f"{name:26} failed: {exc}")
             continue
-        bare = median_rerun(bare_at, reruns)
-        median = median_rerun(at, reruns)
+        bare, median = median_reruns(bare_at, at, reruns)
         ratio, goal = median / bare, GOALS.get(name, DEFAULT_GOAL)
         charts = len(at.get("plotly_chart"))
         verdict = "ok" if ratio <= goal else "OVER"
@@ -191,11 +204,12 @@ def main():
     parser.add_argument("--reruns", type=int, default=30, help="warm AppTest reruns per page")
     parser.add_argument("--moves", type=int, default=15, help="slider key presses per page in the browser")
     parser.add_argument("--no-browser", action="store_true", help="skip the real-browser measurement")
-    parser.add_argument("--recompile", action="store_true",
-                        help="let AppTest recompile every script on every rerun (a server compiles once)")
+    parser.add_argument("--as-is", action="store_true",
+                        help="AppTest as it comes: recompile every script and start the legacy pages/ way on "
+                             "every rerun, which a server does once")
     args = parser.parse_args()
-    if not args.recompile:
-        compile_scripts_once()
+    if not args.as_is:
+        run_as_a_server()
     os.chdir(ROOT)
     # AppTest runs pages outside a server, so Streamlit warns "missing ScriptRunContext" on every run: noise here.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
@@ -206,7 +220,7 @@ def main():
           f"streamlit {streamlit.version.STREAMLIT_VERSION_STRING}, numpy {np.__version__}")
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as folder:
         bare_script = write_bare_app(folder)
-        apptest_table(bare_script, args.reruns, args.recompile)
+        apptest_table(bare_script, args.reruns, args.as_is)
         if not args.no_browser:
             browser_table(bare_script, args.moves)
 
