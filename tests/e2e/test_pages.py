@@ -56,3 +56,19 @@ def test_generic_first_slider_redraws_a_chart(app, route):
     app.nudge_slider(0, timeout=30_000)
     assert app.charts_snapshot() != before
     assert not app.problems()
+
+
+# The chart margins the app reserves (ui/charts/common.reserved_margins) must be what Plotly's automargin
+# settles on; where they fall short, Plotly draws the figure a second time on every redraw.
+JS_MARGIN_PUSHES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((gd, i) => {
+    const size = gd._fullLayout._size, asked = gd.layout.margin || {};
+    return ['l', 'r', 't', 'b'].filter(side => size[side] > (asked[side] ?? 0) + 0.5)
+        .map(side => `chart ${i}: ${side} ${asked[side]} -> ${Math.round(size[side])}`);
+})"""
+
+
+@pytest.mark.parametrize("path", ["softmax", "temperature", "cross_entropy", "numerics", "relatives"])
+@pytest.mark.parametrize("projector", ["0", "1"])
+def test_charts_are_drawn_once_in_the_margins_reserved_for_them(app, path, projector):
+    app.open(path, projector=projector)
+    assert app.page.evaluate(JS_MARGIN_PUSHES) == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import math
+import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -59,10 +61,94 @@ def figure(data: list[dict], layout: dict, *, frames: list[dict] | None = None) 
     >>> fig.data[0].y, fig.layout.height
     ((0.25, 0.75), 300)
     """
-    spec = {"data": data, "layout": layout}
+    spec = {"data": data, "layout": {**layout, "margin": reserved_margins(data, layout)}}
     if frames:
         spec["frames"] = frames  # Plotly validates frames in any case; animations are built once and cached
     return go.Figure(spec, _validate=False)
+
+
+def text_width(text: str, size: float) -> float:
+    """Roughly how many pixels ``text`` takes at font ``size``: an upper estimate for a sans-serif font."""
+    width = 0.0
+    for ch in str(text):
+        if unicodedata.east_asian_width(ch) in "WF":
+            width += 1.0
+        elif ch.isdigit() or ch in ".,-−+ ":
+            width += 0.56
+        else:
+            width += 0.62
+    return width * size
+
+
+def _title_text(axis: dict) -> str:
+    title = axis.get("title")
+    return (title.get("text") if isinstance(title, dict) else title) or ""
+
+
+def _tick_texts(axis: dict) -> list[str]:
+    if axis.get("ticktext"):
+        return [str(t) for t in axis["ticktext"]]
+    if axis.get("type") == "log":
+        return ["10⁻³⁰⁰⁰" if axis.get("exponentformat") == "power" else "0.05"]
+    if axis.get("range") and axis.get("tickformat"):
+        return [format(v, axis["tickformat"]) for v in axis["range"]]
+    return ["−0.25"]
+
+
+def _is_category(axis: dict) -> bool:
+    """An axis made by category_axis(): labels at 0..n-1, centred on bars well inside the plot."""
+    return bool(axis.get("ticktext")) and list(axis.get("tickvals", ())) == list(range(len(axis["ticktext"])))
+
+
+def _legend_rows(widths: list[float], *, width: float) -> int:
+    """Rows a horizontal legend needs: items laid left to right, wrapping as Plotly wraps them."""
+    rows, used = 1, 0.0
+    for item in widths:
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def reserved_margins(data: list[dict], layout: dict) -> dict:
+    """The figure's margins, widened to what Plotly's automargin is about to ask for.
+
+    With automargin on, Plotly draws a figure, measures its tick labels, titles and legend, and when they do
+    not fit the margins it draws the whole figure again: twice the work in the browser on every redraw. Margins
+    that already fit leave one pass. These estimates (fitted to what Plotly 3 measures at the app's font
+    sizes, rounded up) cover numeric and category ticks, axis titles and a legend below the plot; where they
+    fall short, automargin still widens the margin, so nothing is ever clipped.
+    """
+    margin = dict(layout.get("margin") or {})
+    font = (layout.get("font") or {}).get("size", 12)
+    left, bottom, right = 0.0, 0.0, 0.0
+    for name, axis in layout.items():
+        if not isinstance(axis, dict):
+            continue
+        size = (axis.get("tickfont") or {}).get("size", font)
+        titled = bool(_title_text(axis))
+        shown = axis.get("showticklabels", True) is not False
+        if name.startswith("yaxis") and axis.get("side", "left") == "left":
+            ticks = max(text_width(t, size) for t in _tick_texts(axis)) if shown else 0.0
+            left = max(left, ticks + (1.66 * size + 14 if titled else 0.9 * size + 14))
+        elif name.startswith("xaxis") and axis.get("side", "bottom") == "bottom":
+            # An empty axis title keeps its room below the ticks, so titled or not makes no difference here.
+            bottom = max(bottom, 3.11 * size + 14 if shown else 1.56 * size + 12 + (1.5 * size if titled else 0))
+            if shown and not _is_category(axis):  # the last tick label sits on the plot's edge, half outside it
+                right = max(right, 0.5 * text_width(_tick_texts(axis)[-1], size) + 0.6 * size)
+    legend = layout.get("legend") or {}
+    if layout.get("showlegend") and legend.get("orientation") == "h" and legend.get("y", 1) < 0:
+        # A legend placed at -y plot heights below the plot: solve b = y (height - t - b) + legend height.
+        size = (legend.get("font") or {}).get("size", font)
+        names = [tr["name"] for tr in data if tr.get("name") and tr.get("showlegend", True) is not False]
+        # Widths as in a narrow column of the page; projector mode stacks charts, so its columns grow with its type.
+        rows = _legend_rows([text_width(n, size) + 60 for n in names], width=21 * size)
+        below, rest = -legend["y"], layout.get("height", 450) - margin.get("t", 100)
+        bottom = max(bottom, (below * rest + rows * (1.9 * size + 6) + 10) / (1 + below))
+    for side, need in (("l", left), ("b", bottom), ("r", right)):
+        if need:  # 2 px to spare: Plotly redraws for a margin even one pixel short
+            margin[side] = max(margin.get(side, 0), math.ceil(need) + 2)
+    return margin
 
 
 def freeze(fig: go.Figure) -> go.Figure:
@@ -93,11 +179,14 @@ def merge(*parts: dict) -> dict:
 def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_title: str = "",
                 height: int | None = None) -> dict:
     """Large type, no hover needed, transparent background so light and dark themes both read well."""
+    gap = round(0.8 * style.font_size)  # between tick labels and an axis title
     return {
         "title": {"text": escape_label(title), "font": {"size": style.title_size}} if title else {},
         "font": {"size": style.font_size},
         "height": height or style.height,
-        "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        # Set here, not left to Streamlit's chart theme (whose gaps are in rem, so they grow with projector type),
+        # so that reserved_margins() knows every gap it has to leave room for.
+        "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10, "pad": round(0.4 * style.font_size)},
         # Streamlit's chart theme supplies the styling, so Plotly's default template (about 7 KB a chart,
         # deep-copied on every rerun and sent to the browser) would only be overwritten there.
         "template": {},
@@ -106,10 +195,10 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
         "showlegend": False,
         "hovermode": "closest",
         # Explicit axis fonts: Streamlit's chart theme would otherwise keep tick labels small on a projector.
-        "xaxis": {"title": {"text": escape_label(x_title), "font": {"size": style.font_size}}, "automargin": True,
-                  "tickfont": {"size": style.font_size}},
-        "yaxis": {"title": {"text": escape_label(y_title), "font": {"size": style.font_size}}, "automargin": True,
-                  "zeroline": True, "tickfont": {"size": style.font_size}},
+        "xaxis": {"title": {"text": escape_label(x_title), "font": {"size": style.font_size}, "standoff": gap},
+                  "automargin": True, "tickfont": {"size": style.font_size}},
+        "yaxis": {"title": {"text": escape_label(y_title), "font": {"size": style.font_size}, "standoff": gap},
+                  "automargin": True, "zeroline": True, "tickfont": {"size": style.font_size}},
         "legend": {"font": {"size": style.font_size}},
     }
 

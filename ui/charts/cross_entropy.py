@@ -102,10 +102,10 @@ def clipping_chart(logits: np.ndarray, series: Mapping[str, np.ndarray], grads: 
     return figure(data, merge(base_layout(style, title=title, height=int(style.height * 1.4)), _legend(style), {
         "xaxis": {"anchor": "y", "domain": [0.0, 1.0], "matches": "x2", "showticklabels": False},
         "yaxis": {"anchor": "x", "domain": [_BOTTOM + _GAP, 1.0], "title": {"text": escape_label(loss_title)}},
-        "xaxis2": {"anchor": "y2", "domain": [0.0, 1.0], "title": {"text": escape_label(x_title)},
-                   "automargin": True},
-        "yaxis2": {"anchor": "x2", "domain": [0.0, _BOTTOM], "title": {"text": escape_label(grad_title)},
-                   "automargin": True, "zeroline": True, "range": [-1.15, 1.15]},
+        "xaxis2": {"anchor": "y2", "domain": [0.0, 1.0], "automargin": True,
+                   "title": {"text": escape_label(x_title), "standoff": round(0.8 * style.font_size)}},
+        "yaxis2": {"anchor": "x2", "domain": [0.0, _BOTTOM], "automargin": True, "zeroline": True, "range": [-1.15, 1.15],
+                   "title": {"text": escape_label(grad_title), "standoff": round(0.8 * style.font_size)}},
     }))
 
 

@@ -209,7 +209,9 @@ def sweep_animation(temperatures, probs, labels: Sequence[str], *, style: theme.
                                 "args": [[label(t)], {**step, "frame": {"duration": 0, "redraw": True}}]}
                                for t in temperatures]}],
     }
-    axes = {"xaxis": category_axis(names), "yaxis": {"range": [0, 1.15], "tickformat": ".1f"}, "margin": {"b": 120}}
+    axes = {"xaxis": category_axis(names), "yaxis": {"range": [0, 1.15], "tickformat": ".1f"},
+            # Room for the slider below the ticks, so automargin never has to draw the figure twice.
+            "margin": {"b": int(3.6 * style.font_size + 70)}}
     return figure([first], merge(base_layout(style, title=title, y_title=y_title, height=int(style.height * 1.25)),
                                  menus, axes), frames=frames)
 
