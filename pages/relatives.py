@@ -87,7 +87,8 @@ if part == "sigmoid":
                       title=t("relatives.sigmoid_title"), x_title="z", y_title=t("relatives.prob_axis"))
         gap = float(np.max(np.abs(sig - soft2)))
         chart(fig, summary=t("relatives.sigmoid_summary", z=f"{z0:g}", p=f"{p0:.4f}", gap=f"{gap:.1e}"),
-              table=pd.DataFrame({"z": grid, t("relatives.sigmoid_name"): sig, t("relatives.softmax2_name"): soft2}),
+              table=lambda: pd.DataFrame({"z": grid, t("relatives.sigmoid_name"): sig,
+                                          t("relatives.softmax2_name"): soft2}),
               key="sigmoid")
 
 if part == "multilabel":
@@ -155,7 +156,8 @@ if part == "argmax":
             step=(t("relatives.hard_name", label=name),), style=sty, title=t("relatives.argmax_title"),
             x_title=t("relatives.moving", label=name), y_title=t("relatives.prob_axis"))
         chart(fig, summary=t("relatives.argmax_summary", label=code_span(name)),
-              table=pd.DataFrame({t("relatives.moving", label=name): sl.grid, "argmax": sl.hard, "softmax": sl.soft}),
+              table=lambda: pd.DataFrame({t("relatives.moving", label=name): sl.grid, "argmax": sl.hard,
+                                          "softmax": sl.soft}),
               key="argmax")
     with lse_col:
         fig = cached_figure(charts.curves, sl.grid, {"logsumexp": sl.lse, "max": sl.max}, style=sty,
@@ -163,7 +165,8 @@ if part == "argmax":
                       x_title=t("relatives.moving", label=name), y_title=t("relatives.value_axis"))
         chart(fig, summary=t("relatives.lse_summary", gap=f"{float(np.max(sl.lse - sl.max)):.4f}",
                              log_k=f"{np.log(k):.4f}", k=k),
-              table=pd.DataFrame({t("relatives.moving", label=name): sl.grid, "max": sl.max, "logsumexp": sl.lse}),
+              table=lambda: pd.DataFrame({t("relatives.moving", label=name): sl.grid, "max": sl.max,
+                                          "logsumexp": sl.lse}),
               key="lse")
 
 if part == "jacobian":
@@ -174,8 +177,9 @@ if part == "jacobian":
     fig = cached_figure(charts.jacobian_heatmap, jac, labels, style=sty, title=t("relatives.jacobian_title"))
     chart(fig, summary=t("relatives.jacobian_summary", diag=f"{float(np.max(np.diag(jac))):.4f}",
                          row=f"{float(np.max(np.abs(jac.sum(axis=1)))):.1e}"),
-          table=pd.DataFrame(jac, columns=[f"∂/∂z[{j}] {labels[j]}" for j in range(k)],
-                             index=[f"p[{i}] {labels[i]}" for i in range(k)]).reset_index(names=""), key="jacobian")
+          table=lambda: pd.DataFrame(jac, columns=[f"∂/∂z[{j}] {labels[j]}" for j in range(k)],
+                                     index=[f"p[{i}] {labels[i]}" for i in range(k)]).reset_index(names=""),
+          key="jacobian")
 
 if part == "lives":
     # ---- 4. where softmax lives --------------------------------------------------------------------------------------
@@ -195,7 +199,7 @@ if part == "lives":
                          top_scaled=f"{scaled.weights.max():.3f}", a=f"{a:g}",
                          h_plain=f"{sc.entropy(plain.weights):.3f}", h_scaled=f"{sc.entropy(scaled.weights):.3f}",
                          h_max=f"{np.log(N_TOKENS):.3f}"),
-          table=pd.DataFrame({t("relatives.col.token"): tokens, t("relatives.col.score_plain"): plain.scores,
+          table=lambda: pd.DataFrame({t("relatives.col.token"): tokens, t("relatives.col.score_plain"): plain.scores,
                               t("relatives.col.weight_plain"): plain.weights,
                               t("relatives.col.score_scaled"): scaled.scores,
                               t("relatives.col.weight_scaled"): scaled.weights}), key="attention")

@@ -111,12 +111,15 @@ def _top() -> None:
                       now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
                       uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
                       others_label=t("temperature.others"))
-        order = np.argsort(-probs, kind="stable")[:TABLE_ROWS]
-        return fig, pd.DataFrame({t("temperature.col.class"): [labels[i] for i in order],
-                                  t("temperature.col.logit"): logits[order],
-                                  t("temperature.col.scaled"): logits[order] / T,
-                                  t("temperature.col.prob_T"): probs[order],
-                                  t("temperature.col.prob_1"): ghost[order]})
+
+        def table():
+            order = np.argsort(-probs, kind="stable")[:TABLE_ROWS]
+            return pd.DataFrame({t("temperature.col.class"): [labels[i] for i in order],
+                                 t("temperature.col.logit"): logits[order],
+                                 t("temperature.col.scaled"): logits[order] / T,
+                                 t("temperature.col.prob_T"): probs[order],
+                                 t("temperature.col.prob_1"): ghost[order]})
+        return fig, table
 
     with chart_col:
         fig, table = _memo("bars", bars)
@@ -164,18 +167,19 @@ def _curves():
                      cold_text=t("temperature.cold_note"), hot_text=t("temperature.hot_note"),
                      now_name=t("temperature.now_name", T=f"{T:g}"))
     every = sweep.temperatures[::10]
-    column = "T"
-    while column in labels:  # the 20th default class is called T too, and a table's columns must differ
-        column += "′"
-    curves_table = pd.concat([pd.DataFrame({column: every}), pd.DataFrame(sweep.probs[::10], columns=labels)],
-                             axis=1)
+
+    def curves_table():
+        column = "T"
+        while column in labels:  # the 20th default class is called T too, and a table's columns must differ
+            column += "′"
+        return pd.concat([pd.DataFrame({column: every}), pd.DataFrame(sweep.probs[::10], columns=labels)], axis=1)
     entropy = cached_figure(charts.entropy_curve, sweep.temperatures, sweep.entropy, current=T, current_entropy=H,
                       k=k, style=sty, title=t("temperature.entropy_title"), x_title=t("temperature.T_axis"),
                       y_title=t("temperature.entropy_axis"), max_text=t("temperature.max_entropy", max=f"{log_k:.3f}"),
                       cold_text=t("temperature.cold_note"), hot_text=t("temperature.hot_note"),
                       now_name=t("temperature.now_name", T=f"{T:g}"))
-    entropy_table = pd.DataFrame({"T": every, t("temperature.col.entropy"): sweep.entropy[::10]})
-    return curves, curves_table, entropy, entropy_table
+    return curves, curves_table, entropy, lambda: pd.DataFrame({"T": every,
+                                                                t("temperature.col.entropy"): sweep.entropy[::10]})
 
 
 if part == "curves":
@@ -225,9 +229,10 @@ if part == "sampling":
         order = np.argsort(-probs, kind="stable")[:TABLE_ROWS]
         chart(fig, summary=t("temperature.sample_summary", n=f"{n:,}", seed=seed,
                              gap=f"{float(np.max(np.abs(counts / n - probs))):.4f}"), key="temperature_samples",
-              table=pd.DataFrame({t("temperature.col.class"): [labels[i] for i in order],
-                                  t("temperature.col.prob_T"): probs[order], t("temperature.col.count"): counts[order],
-                                  t("temperature.col.share"): counts[order] / n}))
+              table=lambda: pd.DataFrame({t("temperature.col.class"): [labels[i] for i in order],
+                                          t("temperature.col.prob_T"): probs[order],
+                                          t("temperature.col.count"): counts[order],
+                                          t("temperature.col.share"): counts[order] / n}))
     with greedy_col:
         st.subheader(t("temperature.greedy_heading"))
         st.markdown(t("temperature.greedy_body", winner=code_span(labels[greedy]), n=f"{n:,}",
