@@ -6,8 +6,8 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import temperature as charts
-from ui.components import (cached_figure, chart, class_names, code_span, is_projector, logits_error, logits_input,
-                           page_setup, quiz, set_logits, style)
+from ui.components import (cached_figure, cached_result, chart, class_names, code_span, is_projector, logits_error,
+                           logits_input, page_setup, quiz, set_logits, style)
 from ui.i18n import current_language, t
 
 PARTS = ("curves", "animation", "sampling", "next_word", "decisions")
@@ -31,21 +31,11 @@ sty = style()
 GRID = sc.slider_temperatures()
 
 
-_CACHED = "_temperature.cached"
 _MEMO = "_temperature.memo"
 
 
-def _cached(fn):
-    """``fn`` memoised with st.cache_resource (results kept as objects, no pickling). The wrappers live in the
-    session, because decorating again on every rerun would re-read the function's source."""
-    wrappers = st.session_state.setdefault(_CACHED, {})
-    if fn.__qualname__ not in wrappers:
-        wrappers[fn.__qualname__] = st.cache_resource(max_entries=64, show_spinner=False)(fn)
-    return wrappers[fn.__qualname__]
-
-
 def _sweep(logits: tuple[float, ...], n: int) -> sc.TemperatureSweep:
-    return _cached(sc.temperature_sweep)(logits, sc.temperature_grid(n))
+    return cached_result(sc.temperature_sweep, logits, sc.temperature_grid(n))
 
 
 def _memo(slot: str, make):

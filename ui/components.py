@@ -186,12 +186,18 @@ def cached_figure(builder, *args, **kwargs):
     never-edited object is safe. The cache is made once, at import: decorating inside a page file would run
     on every rerun and re-read the function's source.
     """
-    return _cached_figure(builder.__module__, builder.__name__, *args, **kwargs)
+    return _cached_call(builder.__module__, builder.__name__, True, *args, **kwargs)
+
+
+def cached_result(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` computed once per distinct input and shared, for values a page only reads."""
+    return _cached_call(fn.__module__, fn.__name__, False, *args, **kwargs)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def _cached_figure(module: str, name: str, *args, **kwargs):
-    return freeze(getattr(importlib.import_module(module), name)(*args, **kwargs))
+def _cached_call(module: str, name: str, figure: bool, *args, **kwargs):
+    value = getattr(importlib.import_module(module), name)(*args, **kwargs)
+    return freeze(value) if figure else value
 
 
 _CHARTS_DRAWN = "_charts_drawn"
