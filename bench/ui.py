@@ -39,6 +39,7 @@ from ui.nav import PAGES  # noqa: E402
 GOALS = {"calibration": 8.0, "softmax, 10,000 logits": 6.0}
 DEFAULT_GOAL = 4.0
 BARE = "bare (slider + 10 bars)"
+BROWSER_GOALS = {"temperature (T slider)": 1.2}  # the softmax page's slider is reported, with no goal
 FIGURE_GOAL_KB = 100
 
 BARE_PAGE = """\
@@ -180,7 +181,7 @@ def browser_table(bare_script, moves):
         print("\nbrowser: skipped (no Chromium; `apt-get install chromium` or set CHROMIUM_PATH)")
         return
     print(f"\nReal browser: key press on a slider -> chart data changed, {moves} presses")
-    print(f"{'page':26} {'median':>9} {'p90':>9} {'x bare':>7}")
+    print(f"{'page':26} {'median':>9} {'p90':>9} {'x bare':>7} {'goal':>6}")
     results = {}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, chromium)
@@ -195,7 +196,9 @@ def browser_table(bare_script, moves):
             results[name] = statistics.median(times)
             p90 = float(np.percentile(times, 90))
             ratio = results[name] / results.get(BARE, float("nan"))
-            print(f"{name:26} {results[name] * 1e3:7.0f}ms {p90 * 1e3:7.0f}ms {ratio:6.1f}x")
+            goal = BROWSER_GOALS.get(name)
+            verdict = "" if goal is None else f"{goal:5.1f}x  {'ok' if ratio <= goal else 'OVER'}"
+            print(f"{name:26} {results[name] * 1e3:7.0f}ms {p90 * 1e3:7.0f}ms {ratio:6.1f}x {verdict}")
         browser.close()
 
 
