@@ -20,8 +20,9 @@ if "lang_select" not in st.session_state:
 set_language(st.session_state["lang_select"])
 set_projector(st.session_state["projector_toggle"])
 # An emoji favicon is drawn by the browser; a :material: one would be fetched from a font CDN.
+# "auto": the sidebar starts open on a wide screen and closed on a phone, where it would cover the page.
 st.set_page_config(page_title=t("common.app_title"), page_icon="📊", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 
 pages, sections = {}, {}
 for entry in PAGES:

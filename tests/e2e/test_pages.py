@@ -72,3 +72,20 @@ JS_MARGIN_PUSHES = """() => [...document.querySelectorAll('.js-plotly-plot')].fl
 def test_charts_are_drawn_once_in_the_margins_reserved_for_them(app, path, projector):
     app.open(path, projector=projector)
     assert app.page.evaluate(JS_MARGIN_PUSHES) == []
+
+
+def test_the_sidebar_starts_closed_on_a_phone_and_open_on_a_laptop(app):
+    """On a phone an open sidebar would cover the page; a student opens it only to change a setting."""
+    app.page.set_viewport_size({"width": 390, "height": 844})
+    app.open("softmax")
+    assert app.page.locator('[data-testid="stSidebar"]').bounding_box()["width"] == 0
+    assert app.page.locator('[data-testid="stExpandSidebarButton"]').is_visible()
+    wide = app.page.context.new_page()
+    try:
+        wide.set_viewport_size({"width": 1280, "height": 900})
+        wide.goto(app.url_for("softmax"))
+        wide.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.wait_for()
+        assert wide.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200
+    finally:
+        wide.close()
+    assert not app.problems()
