@@ -72,19 +72,6 @@ with slider_col:
                       on_change=_on_slider, args=(i,))
     else:
         st.info(t("softmax.no_sliders", n=MAX_SLIDERS, r=int(SLIDER_RANGE)), icon=":material/edit_note:")
-    # Side by side they truncate their labels in projector mode.
-    add, remove = (st.container(), st.container()) if is_projector() else st.columns(2)
-    add.button(t("softmax.add_class"), on_click=_resize, args=(1,), disabled=k >= MAX_SLIDERS,
-               icon=":material/add:", width="stretch")
-    remove.button(t("softmax.remove_class"), on_click=_resize, args=(-1,), disabled=k <= 2,
-                  icon=":material/remove:", width="stretch")
-    # Lazy: closed, it sends nothing, which matters when it would hold 10,000 values on every rerun.
-    with st.expander(t("softmax.edit_as_text"), expanded=MAX_SLIDERS < k <= 200, icon=":material/edit:",
-                     key=state.key("edit_open"), on_change="rerun") as editor:
-        if editor.open or logits_error(state) is not None:
-            logits_input(state, t("softmax.paste"), help=t("softmax.paste_help"), area=True)
-            st.text_input(t("softmax.labels"), key=state.key("labels_text"), on_change=_on_labels,
-                          help=t("softmax.labels_help"), max_chars=2000)
 
 # ---- the charts -----------------------------------------------------------------------------------------------
 probs = sc.softmax(logits)
@@ -113,6 +100,22 @@ with chart_col:
                              z=f"{logits[winner]:.4g}"), key="logit_chart")
     if k > 30:
         st.info(t("softmax.folded", k=f"{k:,}"), icon=":material/unfold_less:")
+
+# ---- more or fewer classes, and the logits as text: under the charts, so that on a phone (one column) the
+# probability chart comes right after the sliders that move it ---------------------------------------------------
+# Side by side the buttons truncate their labels in projector mode.
+add, remove, _ = (st.container(), st.container(), None) if is_projector() else st.columns([1, 1, 2.4])
+add.button(t("softmax.add_class"), on_click=_resize, args=(1,), disabled=k >= MAX_SLIDERS,
+           icon=":material/add:", width="stretch")
+remove.button(t("softmax.remove_class"), on_click=_resize, args=(-1,), disabled=k <= 2,
+              icon=":material/remove:", width="stretch")
+# Lazy: closed, it sends nothing, which matters when it would hold 10,000 values on every rerun.
+with st.expander(t("softmax.edit_as_text"), expanded=MAX_SLIDERS < k <= 200, icon=":material/edit:",
+                 key=state.key("edit_open"), on_change="rerun") as editor:
+    if editor.open or logits_error(state) is not None:
+        logits_input(state, t("softmax.paste"), help=t("softmax.paste_help"), area=True)
+        st.text_input(t("softmax.labels"), key=state.key("labels_text"), on_change=_on_labels,
+                      help=t("softmax.labels_help"), max_chars=2000)
 
 # ---- one part at a time: each element drawn adds to every rerun ------------------------------------------------
 part = st.radio(t("softmax.part"), PARTS, key=state.key("part"), horizontal=True,

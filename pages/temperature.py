@@ -91,9 +91,10 @@ def _top() -> None:
     logits, k, labels, T, probs, ghost = _view()
     H, H_bits, log_k = float(sc.entropy(probs)), float(sc.entropy_bits(probs)), float(np.log(k))
     top = int(np.argmax(probs))
-    ctrl_col, chart_col = st.columns([1, 2.2], gap="medium")
-    with ctrl_col:
-        _t_slider("T", t("temperature.T"), t("temperature.T_help"))
+    # The slider right above the chart, and the readouts after it: on a phone the columns stack, and the chart
+    # must stay in view while the thumb moves.
+    _t_slider("T", t("temperature.T"), t("temperature.T_help"))
+    chart_col, ctrl_col = st.columns([2.2, 1], gap="medium")
 
     def bars():
         fig = cached_figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
