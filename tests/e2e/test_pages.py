@@ -89,3 +89,15 @@ def test_the_sidebar_starts_closed_on_a_phone_and_open_on_a_laptop(app):
     finally:
         wide.close()
     assert not app.problems()
+
+
+@pytest.mark.parametrize("path", ["softmax", "temperature"])
+def test_on_a_phone_the_first_chart_is_in_view_with_the_slider_that_moves_it(app, path):
+    app.page.set_viewport_size({"width": 390, "height": 844})
+    app.open(path)
+    slider = app.sliders.first.bounding_box()
+    chart = app.page.locator('[data-testid="stPlotlyChart"]').first.bounding_box()
+    # From the slider's top to the chart's bottom: one phone screen, less the browser's own bars (about 650 of
+    # the 844 px). The sliders-then-readouts layout this replaced needed 770-790 px.
+    assert chart["y"] > slider["y"]
+    assert chart["y"] + chart["height"] - slider["y"] < 650
