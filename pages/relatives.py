@@ -77,7 +77,6 @@ if part == "sigmoid":
     with left:
         st.markdown(t("relatives.sigmoid_proof"))
         z0 = st.slider(t("relatives.z_slider"), -8.0, 8.0, step=0.1, key=state.key("z"))
-        st.markdown(t("relatives.logistic"))
     grid, sig, soft2 = _sigmoid_curves()
     p0 = float(sc.sigmoid(z0))
     with right:
@@ -90,6 +89,7 @@ if part == "sigmoid":
               table=lambda: pd.DataFrame({"z": grid, t("relatives.sigmoid_name"): sig,
                                           t("relatives.softmax2_name"): soft2}),
               key="sigmoid")
+    st.markdown(t("relatives.logistic"))  # after the chart: on a phone the chart follows its slider at once
 
 if part == "multilabel":
     # ---- 2. multi-class against multi-label --------------------------------------------------------------------------

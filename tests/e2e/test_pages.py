@@ -91,7 +91,7 @@ def test_the_sidebar_starts_closed_on_a_phone_and_open_on_a_laptop(app):
     assert not app.problems()
 
 
-@pytest.mark.parametrize("path", ["softmax", "temperature"])
+@pytest.mark.parametrize("path", ["softmax", "temperature", "relatives"])
 def test_on_a_phone_the_first_chart_is_in_view_with_the_slider_that_moves_it(app, path):
     app.page.set_viewport_size({"width": 390, "height": 844})
     app.open(path)
