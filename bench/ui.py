@@ -72,6 +72,13 @@ def run_as_a_server():
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import app_test, local_script_runner
 
+    # These are Streamlit internals (1.67): if a later version moves them, say so instead of measuring AppTest
+    # as it comes under this function's name.
+    for module, name in ((app_test, "ScriptCache"), (local_script_runner, "ScriptCache"), (app_test, "PagesManager")):
+        if not hasattr(module, name):
+            raise SystemExit(f"bench/ui.py: {module.__name__}.{name} is gone; update run_as_a_server() or use --as-is")
+    if not hasattr(PagesManager, "uses_pages_directory"):
+        raise SystemExit("bench/ui.py: PagesManager.uses_pages_directory is gone; update run_as_a_server()")
     shared = app_test.ScriptCache()
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
 
