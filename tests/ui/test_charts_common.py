@@ -58,3 +58,17 @@ def test_figure_applies_the_reservation():
     fig = figure([{"type": "bar", "x": [0, 1], "y": [0.5, 0.5]}], layout)
     assert fig.layout.margin.l == reserved_margins([], layout)["l"] > layout["margin"]["l"]
     assert fig.layout.margin.pad == layout["margin"]["pad"]
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_wrapped_labels_break_once_at_a_space_and_stay_escaped(label):
+    text = category_axis([label], wrap=12)["ticktext"][0]
+    assert text.count("<br>") <= 1
+    assert text.replace("<br>", " ") == category_axis([label])["ticktext"][0] or " " not in label
+    assert "<" not in text.replace("<br>", "")
+
+
+def test_two_line_tick_labels_get_another_line_below_the_axis():
+    one = reserved_margins([], _layout(xaxis=category_axis(["isotonic regression"])))
+    two = reserved_margins([], _layout(xaxis=category_axis(["isotonic regression"], wrap=12)))
+    assert two["b"] > one["b"]

@@ -127,5 +127,5 @@ def metric_bars(names: Sequence[str], values: Sequence[float], *, style: theme.S
              "marker": {"color": colours, "pattern": {"shape": patterns}, "line": {"width": 0}},
              "hovertemplate": "%{y:.6g}<extra></extra>"}
     return figure([trace], merge(base_layout(style, title=title, y_title=y_title), {
-        "xaxis": category_axis(list(names)), "yaxis": {"range": [0, max(top, 1e-9) * 1.3]},
+        "xaxis": category_axis(list(names), wrap=12), "yaxis": {"range": [0, max(top, 1e-9) * 1.3]},
     }))
