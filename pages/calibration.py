@@ -14,7 +14,7 @@ import streamlit as st
 import softmax_core as sc
 from ui.charts import calibration as charts
 from ui.charts.common import freeze
-from ui.components import chart, code_span, is_projector, page_setup, quiz, style
+from ui.components import chart, code_span, columns, page_setup, quiz, style
 from ui.i18n import current_language, t
 
 MAX_EPOCHS, EVERY = 300, 5
@@ -293,7 +293,7 @@ def reliability_pair(probs, labels, *, title: str, key: str, view: str, cls: int
         ("pair", probs_key, title, view, cls, n_bins, strategy),
         lambda: _reliability_charts(probs, labels, title=title, view=view, cls=cls, n_bins=n_bins, strategy=strategy))
     # In projector mode the pair is stacked: side by side, the bin counts would collide.
-    left, right = (st.container(), st.container()) if is_projector() else st.columns([1.4, 1])
+    left, right = columns([1.4, 1])
     with left:
         chart(rel, summary=rel_summary, table=table, key=f"{key}_rel")
     with right:

@@ -6,8 +6,8 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import softmax as charts
-from ui.components import (chart, class_names, code_span, is_projector, logits_error, logits_input, page_setup, quiz,
-                           set_logits, style)
+from ui.components import (chart, class_names, code_span, columns, is_projector, logits_error, logits_input, page_setup,
+                           quiz, set_logits, style)
 from ui.i18n import t
 
 PARTS = ("steps", "invariances")
@@ -86,7 +86,7 @@ def table() -> pd.DataFrame:  # built only when the student opens it
 
 with chart_col:
     # On a projector the big type needs the width: the logit chart goes under the probabilities.
-    left, right = (st.container(), st.container()) if is_projector() else st.columns(2)
+    left, right = columns(2)
     with left:
         fig = charts.probability_bars(probs, labels, style=sty, title=t("softmax.prob_title"),
                                       y_title=t("softmax.prob_axis"), uniform_text=t("softmax.uniform", k=k,
@@ -104,7 +104,7 @@ with chart_col:
 # ---- more or fewer classes, and the logits as text: under the charts, so that on a phone (one column) the
 # probability chart comes right after the sliders that move it ---------------------------------------------------
 # Side by side the buttons truncate their labels in projector mode.
-add, remove, _ = (st.container(), st.container(), None) if is_projector() else st.columns([1, 1, 2.4])
+add, remove, _ = columns([1, 1, 2.4])
 add.button(t("softmax.add_class"), on_click=_resize, args=(1,), disabled=k >= MAX_SLIDERS,
            icon=":material/add:", width="stretch")
 remove.button(t("softmax.remove_class"), on_click=_resize, args=(-1,), disabled=k <= 2,

@@ -6,8 +6,8 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import temperature as charts
-from ui.components import (cached_figure, cached_result, chart, class_names, code_span, is_projector, logits_error,
-                           logits_input, page_setup, quiz, set_logits, style)
+from ui.components import (cached_figure, cached_result, chart, class_names, code_span, columns, is_projector,
+                           logits_error, logits_input, page_setup, quiz, set_logits, style)
 from ui.i18n import current_language, t
 
 PARTS = ("curves", "animation", "sampling", "next_word", "decisions")
@@ -68,12 +68,6 @@ def _t_slider(name: str, label: str, help_text: str) -> float:
     options = sorted(set(GRID) | {current})
     return float(st.select_slider(label, options=options, key=state.key(name), help=help_text,
                                   format_func=lambda v: f"{v:g}"))
-
-
-def _side_by_side(spec, **kw):
-    """Columns on a laptop; on a projector the type is too large for them, so the charts stack."""
-    n = spec if isinstance(spec, int) else len(spec)
-    return [st.container() for _ in range(n)] if is_projector() else st.columns(spec, **kw)
 
 
 def _view():
@@ -176,7 +170,7 @@ def _curves():
 if part == "curves":
     st.header(t("temperature.curves_heading"))
     curves_fig, curves_table, entropy_fig, entropy_table = _memo("curves", _curves)
-    curve_col, entropy_col = _side_by_side(2, gap="medium")
+    curve_col, entropy_col = columns(2, gap="medium")
     with curve_col:
         shown = min(k, charts.MAX_CURVES)
         chart(curves_fig, summary=t("temperature.curves_summary", T=f"{T:g}", n=shown, k=k), key="temperature_curves",
@@ -211,7 +205,7 @@ if part == "sampling":
     counts = sc.sample_counts(probs, n, seed=seed)
     first_draws = sc.sample(probs, min(n, SHOWN_DRAWS), seed=seed)  # the first draws of the same stream
     greedy = sc.greedy_choice(probs)
-    hist_col, greedy_col = _side_by_side([1.6, 1], gap="medium")
+    hist_col, greedy_col = columns([1.6, 1], gap="medium")
     with hist_col:
         fig = cached_figure(charts.sample_bars, probs, counts, tuple(labels), style=sty,
                       title=t("temperature.sample_title", n=f"{n:,}", seed=seed), y_title=t("temperature.share_axis"),
@@ -282,7 +276,7 @@ if part == "decisions":
     tau = _t_slider("tau", t("temperature.tau"), t("temperature.tau_help"))
     run = sc.boltzmann_run(PREFERENCES, temperature=tau, steps=RUN_STEPS, seed=seed)
     best = np.asarray(PREFERENCES) == max(PREFERENCES)
-    pol_col, run_col = _side_by_side([1, 1.6], gap="medium")
+    pol_col, run_col = columns([1, 1.6], gap="medium")
     with pol_col:
         fig = cached_figure(charts.stage_bars, run.probs, tuple(actions), style=sty, digits=3,
                       title=t("temperature.policy_title", tau=f"{tau:g}"), height=int(sty.height * 0.8))
