@@ -6,13 +6,13 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import softmax as charts
-from ui.components import (chart, class_names, code_span, columns, is_projector, logits_error, logits_input, page_setup,
-                           quiz, set_logits, style)
+from ui.components import (chart, class_names, code_span, columns, logits_error, logits_input, page_setup, quiz,
+                           set_logits, style)
 from ui.i18n import t
+from ui.views import softmax as view
+from ui.views.softmax import MAX_SLIDERS
 
 PARTS = ("steps", "invariances")
-MAX_SLIDERS = 12  # more classes than this are edited in the text box
-SLIDER_RANGE = 10.0
 
 PRESETS = {  # catalogue key -> (logits, class names); all from the course material
     "all_equal": ((1.0, 1.0, 1.0), ()),
@@ -27,12 +27,6 @@ PRESETS = {  # catalogue key -> (logits, class names); all from the course mater
 
 state = page_setup("softmax")
 sty = style()
-def _on_slider(i: int) -> None:
-    values = list(state["logits"])
-    values[i] = round(float(st.session_state[state.key(f"z{i}")]), 6)
-    set_logits(state, values)
-
-
 def _on_preset() -> None:
     name = st.session_state[state.key("preset")]
     if name is not None:
@@ -56,50 +50,19 @@ k = len(logits)
 labels = class_names(state["labels"], k)
 st.session_state.setdefault(state.key("labels_text"), ",".join(state["labels"]))
 
-# ---- inputs -------------------------------------------------------------------------------------------------
-slider_col, chart_col = st.columns([1, 2] if is_projector() else [1, 2.4], gap="medium")
-with slider_col:
-    st.subheader(t("softmax.logits_heading"))
-    st.selectbox(t("softmax.preset"), list(PRESETS), index=None, key=state.key("preset"),
-                 format_func=lambda name: t(f"softmax.presets.{name}"), placeholder=t("softmax.preset_placeholder"),
-                 on_change=_on_preset)
-    if k <= MAX_SLIDERS and np.all(np.abs(logits) <= SLIDER_RANGE):
-        for i in range(k):
-            key = state.key(f"z{i}")
-            if st.session_state.get(key) != logits[i]:
-                st.session_state[key] = float(logits[i])
-            st.slider(code_span(labels[i], limit=24), -SLIDER_RANGE, SLIDER_RANGE, step=0.1, key=key,
-                      on_change=_on_slider, args=(i,))
-    else:
-        st.info(t("softmax.no_sliders", n=MAX_SLIDERS, r=int(SLIDER_RANGE)), icon=":material/edit_note:")
-
-# ---- the charts -----------------------------------------------------------------------------------------------
+# ---- the live editor: handles and charts that follow the hand (or, with many classes, the Plotly charts) ------
 probs = sc.softmax(logits)
 winner = int(np.argmax(probs))
 order = np.argsort(-probs, kind="stable")  # most probable first; ties in class order
-
-
-def table() -> pd.DataFrame:  # built only when the student opens it
-    return pd.DataFrame({t("softmax.col.class"): labels, t("softmax.col.logit"): logits,
-                         t("softmax.col.prob"): probs})
-
-
-with chart_col:
-    # On a projector the big type needs the width: the logit chart goes under the probabilities.
-    left, right = columns(2)
-    with left:
-        fig = charts.probability_bars(probs, labels, style=sty, title=t("softmax.prob_title"),
-                                      y_title=t("softmax.prob_axis"), uniform_text=t("softmax.uniform", k=k,
-                                      u=f"{1 / k:.3g}"), others_label=t("softmax.others"))
-        chart(fig, summary=t("softmax.prob_summary", winner=code_span(labels[winner]), p=f"{probs[winner]:.4f}",
-                             k=k), table=table, key="prob_chart")
-    with right:
-        fig = charts.logit_bars(logits, labels, style=sty, title=t("softmax.logit_title"),
-                                y_title=t("softmax.logit_axis"))
-        chart(fig, summary=t("softmax.logit_summary", winner=code_span(labels[winner]),
-                             z=f"{logits[winner]:.4g}"), key="logit_chart")
-    if k > 30:
-        st.info(t("softmax.folded", k=f"{k:,}"), icon=":material/unfold_less:")
+preset_col, _ = columns([1, 2.4])
+preset_col.selectbox(t("softmax.preset"), list(PRESETS), index=None, key=state.key("preset"),
+                     format_func=lambda name: t(f"softmax.presets.{name}"),
+                     placeholder=t("softmax.preset_placeholder"), on_change=_on_preset)
+table = view.probability_table(logits, labels, probs)
+if view.has_handles(logits):
+    view.live_charts(state, logits, labels, probs, table)
+else:
+    view.plotly_charts(logits, labels, probs, table, sty)
 
 # ---- more or fewer classes, and the logits as text: under the charts, so that on a phone (one column) the
 # probability chart comes right after the sliders that move it ---------------------------------------------------
