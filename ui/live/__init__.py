@@ -111,3 +111,13 @@ def _floats(values, n: int, lo: float, hi: float) -> list[float] | None:
         return None
     out = [_float(v, lo, hi) for v in values]
     return None if None in out else out
+
+
+def summary_and_table(summary: str, table: Callable, key: str) -> None:
+    """What ``ui.components.chart`` puts under a Plotly chart, for a chart the live editor draws: the one-sentence
+    summary, and the numbers as a table built only while its expander is open."""
+    st.caption(summary)
+    with st.expander(t("common.table_of_numbers"), icon=":material/table:", on_change="rerun",
+                     key=f"table.{key}") as box:
+        if box.open:
+            st.dataframe(table(), hide_index=True, width="stretch")

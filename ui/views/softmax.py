@@ -20,21 +20,12 @@ def has_handles(logits: np.ndarray) -> bool:
     return len(logits) <= MAX_SLIDERS and bool(np.all(np.abs(logits) <= SLIDER_RANGE))
 
 
-def summary_and_table(summary: str, table, key: str) -> None:
-    """What ``ui.components.chart`` puts under a Plotly chart, for a chart drawn by the live editor."""
-    st.caption(summary)
-    with st.expander(t("common.table_of_numbers"), icon=":material/table:", on_change="rerun",
-                     key=f"table.{key}") as box:
-        if box.open:
-            st.dataframe(table(), hide_index=True, width="stretch")
-
-
 def live_charts(state, logits: np.ndarray, labels: list[str], probs: np.ndarray, table) -> None:
     """The handles beside the probability and logit bars, all redrawn in the browser while a handle moves."""
     live.logit_handles(logits, labels, key=state.key("live"), projector=is_projector(), lo=-SLIDER_RANGE,
                        hi=SLIDER_RANGE, on_change=lambda values: set_logits(state, [round(v, 6) for v in values]))
     winner = int(np.argmax(probs))
-    summary_and_table(t("softmax.prob_summary", winner=code_span(labels[winner]), p=f"{probs[winner]:.4f}",
+    live.summary_and_table(t("softmax.prob_summary", winner=code_span(labels[winner]), p=f"{probs[winner]:.4f}",
                         k=len(probs)), table, key="prob_chart")
 
 
