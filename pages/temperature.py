@@ -83,11 +83,16 @@ def _view():
 
 def _bars():
     logits, k, labels, T, probs, ghost = _view()
-    fig = cached_figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
+    return cached_figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
                         title=t("temperature.bars_title", T=f"{T:g}"), y_title=t("temperature.prob_axis"),
                         now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
                         uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
                         others_label=t("temperature.others"))
+
+
+def _bars_table():
+    """The numbers behind the bars at T, built only when the student opens the table."""
+    logits, k, labels, T, probs, ghost = _view()
 
     def table():
         order = np.argsort(-probs, kind="stable")[:TABLE_ROWS]
@@ -96,7 +101,7 @@ def _bars():
                              t("temperature.col.scaled"): logits[order] / T,
                              t("temperature.col.prob_T"): probs[order],
                              t("temperature.col.prob_1"): ghost[order]})
-    return fig, table
+    return table
 
 
 def _logits_box() -> None:
@@ -118,7 +123,7 @@ def _top() -> None:
     if k <= view.LIVE_BARS:
         # The handle, the bars at T and the readouts are drawn in the browser and follow the hand.
         view.t_handle(state, logits=logits, labels=labels)
-        live.summary_and_table(summary, _memo("bars", _bars)[1], key="temperature_bars")
+        live.summary_and_table(summary, _bars_table(), key="temperature_bars")
         _logits_box()
         return
     H, H_bits, log_k = float(sc.entropy(probs)), float(sc.entropy_bits(probs)), float(np.log(k))
@@ -127,8 +132,7 @@ def _top() -> None:
     _t_slider("T", t("temperature.T"), t("temperature.T_help"))
     chart_col, ctrl_col = st.columns([2.2, 1], gap="medium")
     with chart_col:
-        fig, table = _memo("bars", _bars)
-        chart(fig, summary=summary, table=table, key="temperature_bars")
+        chart(_memo("bars", _bars), summary=summary, table=_bars_table(), key="temperature_bars")
     with ctrl_col:
         st.metric(t("temperature.top_prob"), f"{probs[top]:.4f}", delta=f"{probs[top] - ghost[top]:+.4f}",
                  help=t("temperature.top_prob_help"))
