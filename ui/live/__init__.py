@@ -89,13 +89,16 @@ def temperature_handle(T: float, logits: Sequence[float] | None, labels: Sequenc
                        "top_prob_note", "entropy", "nats", "bits", "share", "effective", "effective_note"))
 
 
-def curve_handle(x: float, *, fn: str, key: str, on_change: Callable, projector: bool, lo: float, hi: float,
-                 step: float, text: dict[str, str], yticks: Sequence[float], xticks: Sequence[float],
-                 ylo: float, yhi: float, target: float = 1.0, fine: float = 0.01) -> None:
-    """One handle moving a point along a one-line curve (``fn`` = "sigmoid" or "bce"); ``on_change(x)``."""
+def curve_handle(x: float, curves: Sequence[dict], *, key: str, on_change: Callable, projector: bool, lo: float,
+                 hi: float, step: float, text: dict[str, str], yticks: Sequence[float], xticks: Sequence[float],
+                 ylo: float, yhi: float, fine: float = 0.01) -> None:
+    """One handle moving a point along a one-line curve; ``on_change(x)``.
+
+    ``curves``: ``{"fn": "sigmoid"}`` or ``{"fn": "bce", "target": y, "name": ...}``; the point is on the first.
+    """
     _mount("curve", float(x), key=key, projector=projector, on_change=on_change,
-           check=lambda v: _float(v, lo, hi), fn=fn, target=float(target), lo=lo, hi=hi, step=step, fine=fine, ylo=ylo, yhi=yhi,
-           yticks=list(yticks), xticks=list(xticks), text=text)
+           check=lambda v: _float(v, lo, hi), curves=list(curves), lo=lo, hi=hi, step=step, fine=fine, ylo=ylo,
+           yhi=yhi, yticks=list(yticks), xticks=list(xticks), text=text)
 
 
 def _float(value, lo: float, hi: float) -> float | None:

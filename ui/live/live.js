@@ -447,7 +447,7 @@ class TemperatureView extends View {
 class CurveView extends View {
   configure() {
     const d = this.data;
-    const key = JSON.stringify([d.fn, d.target, d.text]);
+    const key = JSON.stringify([d.curves, d.text, d.lo, d.hi]);
     if (this.built === key) return;
     this.built = key;
     this.root.replaceChildren();
@@ -464,8 +464,8 @@ class CurveView extends View {
     this.readout = el("p", "ssl-readout", this.root);
   }
 
-  f(x) {
-    return this.data.fn === "sigmoid" ? sigmoid(x) : bce(x, this.data.target);
+  static f(curve, x) {
+    return curve.fn === "sigmoid" ? sigmoid(x) : bce(x, curve.target);
   }
 
   draw() {
@@ -493,15 +493,24 @@ class CurveView extends View {
       attrs(el("text", "ssl-tick", svg), { x: String(X(v)), y: String(h - bottom + 1.2 * font) }).textContent = fmtG(v, 3);
     }
     attrs(el("text", "ssl-axis", svg), { x: String((left + w - right) / 2), y: String(h - 0.3 * font) }).textContent = d.text.x_title;
-    const pts = [];
-    const n = 200;
-    for (let i = 0; i <= n; i++) {
-      const xv = d.lo + ((d.hi - d.lo) * i) / n;
-      const yv = this.f(xv);
-      if (Number.isFinite(yv)) pts.push(`${X(xv).toFixed(1)},${Y(yv).toFixed(1)}`);
-    }
-    attrs(el("polyline", "ssl-curve-line", svg), { points: pts.join(" ") });
-    const y = this.f(x);
+    // The curves (the first one carries the point), then a legend naming them when there are several.
+    d.curves.forEach((curve, c) => {
+      const pts = [];
+      for (let i = 0; i <= 200; i++) {
+        const xv = d.lo + ((d.hi - d.lo) * i) / 200;
+        const yv = CurveView.f(curve, xv);
+        if (Number.isFinite(yv)) pts.push(`${X(xv).toFixed(1)},${Y(yv).toFixed(1)}`);
+      }
+      attrs(el("polyline", c === 0 ? "ssl-curve-line" : "ssl-curve-other", svg), { points: pts.join(" ") });
+      if (curve.name && d.curves.length > 1) {
+        const yl = top + font * (0.2 + 1.3 * c);
+        attrs(el("line", c === 0 ? "ssl-curve-line" : "ssl-curve-other", svg),
+              { x1: String(w - right - 26), x2: String(w - right), y1: String(yl - 5), y2: String(yl - 5) });
+        attrs(el("text", "ssl-legend-text", svg), { x: String(w - right - 32), y: String(yl), "text-anchor": "end" })
+          .textContent = curve.name;
+      }
+    });
+    const y = CurveView.f(d.curves[0], x);
     const yShown = Number.isFinite(y) ? y : d.yhi;
     attrs(el("line", "ssl-drop", svg), { x1: String(X(x)), x2: String(X(x)), y1: String(Y(d.ylo)), y2: String(Y(yShown)) });
     attrs(el("circle", "ssl-marker", svg), { cx: String(X(x)), cy: String(Y(yShown)), r: String(s.marker_size / 2 + 2) });
