@@ -197,3 +197,36 @@ def test_the_keyboard_walks_t_over_round_values(app):
     assert [s["values"][0] for s in seen] == [1.25, 1.6, 0.5, 0.05]
     assert_drawn_is_the_core_softmax(seen, logits_of=lambda s: [2, 1, 0.5], temperature_of=lambda s: s["values"][0])
     app.page.wait_for_function("() => new URLSearchParams(location.search).get('T') === '0.05'", timeout=15_000)
+
+
+def test_dragging_z_moves_the_sigmoid_point_before_release(app):
+    app.open("relatives", z="-2", part="sigmoid")
+    handle = app.page.locator(HANDLES).first
+    assert handle.get_attribute("aria-label") == "Logit z"
+    curve = app.page.locator('[data-testid="live-curve"]')
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    app.page.mouse.move(x, y)
+    app.page.mouse.down()
+    changed, points = 0, []
+    for i in range(1, 31):
+        before = curve.get_attribute("data-values")
+        app.page.mouse.move(x + 3 * i, y)
+        changed += wait_changed_curve(app, before)
+        points.append(json.loads(curve.get_attribute("data-values")))
+    assert changed >= 24
+    for z, p in points:
+        assert abs(p - float(sc.sigmoid(z))) <= 1e-12
+    app.page.mouse.up()
+    app.page.wait_for_function("v => new URLSearchParams(location.search).get('z') === v",
+                               arg=f"{points[-1][0]:g}", timeout=15_000)
+    assert not app.problems()
+
+
+def wait_changed_curve(app, before) -> bool:
+    try:
+        app.page.wait_for_function("prev => document.querySelector('[data-testid=\"live-curve\"]')"
+                                   ".getAttribute('data-values') !== prev", arg=before, timeout=1000, polling="raf")
+        return True
+    except Exception:  # Playwright's TimeoutError: no redraw
+        return False
