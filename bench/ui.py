@@ -136,7 +136,7 @@ def first_run(script, *, page=None, query=None):
     return seconds, at
 
 
-def apptest_table(bare_script, reruns, as_is=False):
+def apptest_table(bare_script, reruns, as_is=False, only=None):
     _, bare_at = first_run(bare_script)
     print(f"\nAppTest reruns through st.navigation, median of {reruns} warm reruns; "
           "bare = the bare page, its reruns taken in turn with the page's; "
@@ -146,6 +146,8 @@ def apptest_table(bare_script, reruns, as_is=False):
     many = ",".join(f"{v:.3f}" for v in np.random.default_rng(0).normal(0, 3, 10_000))
     cases.append(("softmax, 10,000 logits", "pages/softmax.py", {"logits": many}))
     for name, file, query in cases:
+        if only and name.split(",")[0] not in only:
+            continue
         try:
             first, at = first_run(ROOT / "app.py", page=file, query=query)
         except RuntimeError as exc:  # one broken page should not hide the others' figures
@@ -200,7 +202,8 @@ def drag_times(browser, route, moves=DRAG_MOVES):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         try:
             app = AppPage(context.new_page(), server)
-            app.open(route)
+            app.page.goto(app.url_for(route))
+            app.wait_idle(timeout=120_000)  # a first visit on a loaded machine can take longer than the default
             handle = app.page.locator('.ssl-root [role="slider"]').first
             track = handle.locator("xpath=..").bounding_box()
             box = handle.bounding_box()
@@ -260,6 +263,7 @@ def main():
     parser.add_argument("--reruns", type=int, default=30, help="warm AppTest reruns per page")
     parser.add_argument("--moves", type=int, default=15, help="slider key presses per page in the browser")
     parser.add_argument("--no-browser", action="store_true", help="skip the real-browser measurement")
+    parser.add_argument("--pages", default="", help="comma-separated page keys to rerun (default: all)")
     parser.add_argument("--as-is", action="store_true",
                         help="AppTest as it comes: recompile every script and start the legacy pages/ way on "
                              "every rerun, which a server does once")
@@ -276,7 +280,7 @@ def main():
           f"streamlit {streamlit.version.STREAMLIT_VERSION_STRING}, numpy {np.__version__}")
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as folder:
         bare_script = write_bare_app(folder)
-        apptest_table(bare_script, args.reruns, args.as_is)
+        apptest_table(bare_script, args.reruns, args.as_is, only=set(filter(None, args.pages.split(","))))
         if not args.no_browser:
             browser_table(bare_script, args.moves)
 

@@ -35,6 +35,13 @@ function fill(node, template, values) {
   return node;
 }
 
+/** Shrink an SVG text's font until it fits ``width`` px: a long title on a phone must not be clipped. */
+function fitText(node, width, size) {
+  node.setAttribute("font-size", String(size));
+  const len = node.getComputedTextLength ? node.getComputedTextLength() : 0;
+  if (len > width && len > 0) node.setAttribute("font-size", (size * width / len).toFixed(1));
+}
+
 const fmt = (x, digits) => (Number.isFinite(x) ? x.toFixed(digits) : x > 0 ? "∞" : "−∞");
 const fmtG = (x, digits) => (Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : x > 0 ? "∞" : "−∞");
 const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
@@ -199,6 +206,7 @@ class Bars {
     const barW = slot * (ghost ? 0.42 : 0.7);
     this.title.textContent = title;
     attrs(this.title, { x: String(left), y: String(s.title_size) });
+    fitText(this.title, w - left - 4, s.title_size);
     // y grid: five ticks over the fixed range
     if (this.gridKey !== `${w}:${h}:${lo}:${hi}`) {
       this.gridKey = `${w}:${h}:${lo}:${hi}`;
@@ -211,7 +219,7 @@ class Bars {
     }
     attrs(this.zero, { x1: String(left), x2: String(w - 8), y1: String(y(Math.max(lo, 0))), y2: String(y(Math.max(lo, 0))) });
     const win = values.reduce((best, v) => Math.max(best, v), -Infinity);
-    const textSize = Math.min(s.bar_text_size, (slot * 0.98) / (0.6 * (digits + 2)));
+    const textSize = Math.min(s.bar_text_size, (slot * 0.92) / (0.62 * (digits + 2)));
     const tickSize = Math.min(font, slot / 1.2);
     const maxChars = Math.max(1, Math.floor(slot / (0.62 * tickSize)));
     values.forEach((v, i) => {
@@ -484,6 +492,7 @@ class CurveView extends View {
     attrs(svg, { width: String(w), height: String(h), viewBox: `0 0 ${w} ${h}` });
     const title = attrs(el("text", "ssl-title", svg), { x: String(left), y: String(s.title_size) });
     title.textContent = d.text.title;
+    fitText(title, w - left - 4, s.title_size);
     const grid = el("g", "ssl-grid", svg);
     for (const v of d.yticks) {
       attrs(el("line", null, grid), { x1: String(left), x2: String(w - right), y1: String(Y(v)), y2: String(Y(v)) });
