@@ -209,21 +209,37 @@ def begin_page_run() -> None:
 
 
 def quiz(key: str, *, question: str, options: Sequence[str], answer: int, explanation: str) -> None:
-    """Predict, then reveal: the reveal stays locked until the student has committed to an answer."""
+    """Predict, then reveal: the reveal stays locked until the student has committed to an answer.
+
+    The answer given at the reveal is stored as an index and is the one judged: the radio is disabled from then
+    on, and a later change (or a forged widget message) cannot turn a wrong prediction into a right one.
+    """
+    choice_key, locked_key = f"quiz.{key}.choice", f"quiz.{key}.locked"
+    locked = st.session_state.get(locked_key)
+    if locked is not None:
+        # The committed answer, in the current language (the radio's value is the option's text).
+        st.session_state[choice_key] = options[locked]
     with st.container(border=True):
         st.markdown(f"**{t('common.quiz.heading')}** {question}")
-        choice = st.radio(question, options, index=None, key=f"quiz.{key}.choice", label_visibility="collapsed")
-        revealed = st.session_state.get(f"quiz.{key}.revealed", False)
-        st.button(t("common.quiz.reveal"), key=f"quiz.{key}.button", disabled=choice is None or revealed,
-                  on_click=st.session_state.__setitem__, args=(f"quiz.{key}.revealed", True))
-        if revealed and choice is not None:
-            if options.index(choice) == answer:
+        choice = st.radio(question, options, index=None, key=choice_key, label_visibility="collapsed",
+                          disabled=locked is not None)
+        st.button(t("common.quiz.reveal"), key=f"quiz.{key}.button", disabled=choice is None or locked is not None,
+                  on_click=_lock_answer, args=(choice_key, locked_key, tuple(options)))
+        if locked is not None:
+            if locked == answer:
                 st.success(t("common.quiz.right"), icon=":material/check_circle:")
             else:
                 st.error(t("common.quiz.wrong", answer=options[answer]), icon=":material/cancel:")
             st.markdown(explanation)
         elif choice is None:
             st.caption(t("common.quiz.commit_first"))
+
+
+def _lock_answer(choice_key: str, locked_key: str, options: tuple[str, ...]) -> None:
+    """The reveal button's callback: the answer chosen now is the one that counts."""
+    choice = st.session_state.get(choice_key)
+    if choice in options:
+        st.session_state[locked_key] = options.index(choice)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
