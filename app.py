@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from ui import state
-from ui.components import SHELL_ACTIVE, begin_page_run, code_span, is_projector, set_projector, share_box, show_param_warnings
+from ui.components import (SHELL_ACTIVE, begin_page_run, code_span, is_projector, lan_addresses, set_projector,
+                           share_box, share_origin, show_param_warnings)
 from ui.i18n import LANGS, lang_from_locale, language_name, set_language, t
 from ui.nav import PAGES
 from ui.params import GLOBAL
@@ -57,11 +58,13 @@ if is_projector():
     global_query["projector"] = "1"
 query = state.sync(global_query)
 
-# The link a phone can open: this server's address, this page's path, this view's state.
+# The link a phone can open: this server's address, this page's path, this view's state. A loopback origin
+# (a teacher on localhost) is swapped for this machine's LAN address, which the phones can reach.
 parts = urlsplit(st.context.url or "")
 origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
+shared = share_origin(origin, lan=lan_addresses(), server_address=st.get_option("server.address") or "")
 base_path = st.get_option("server.baseUrlPath").strip("/")
 path = "/".join(p for p in (base_path, "" if entry.key == "home" else entry.url_path) if p)
 with share_slot:
-    share_box(f"{origin}/{path}?{query}")
+    share_box(f"{shared.origin}/{path}?{query}", note=shared.note, browser_origin=origin)
     st.caption(t("common.share.what", page=code_span(t(f"{entry.key}.nav_title"))))
