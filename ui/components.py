@@ -219,7 +219,12 @@ def quiz(key: str, *, question: str, options: Sequence[str], answer: int, explan
 
     The answer given at the reveal is stored as an index and is the one judged: the radio is disabled from then
     on, and a later change (or a forged widget message) cannot turn a wrong prediction into a right one.
+    In class mode the room's question becomes the teacher's live poll and the students' vote.
     """
+    from ui.classroom.view import class_quiz  # imported late: the class-mode view uses this module too
+
+    if class_quiz(key, question=question, options=options, answer=answer, explanation=explanation):
+        return
     choice_key, locked_key = f"quiz.{key}.choice", f"quiz.{key}.locked"
     locked = st.session_state.get(locked_key)
     if locked is not None:
