@@ -21,17 +21,23 @@ def _cases():
             yield pytest.param(route, choice, id=f"{route.key}-{choice}" if choice else route.key)
 
 
+def _open(app, path, **query):
+    # A part's first visit may train the calibration page's network (about a minute on a busy machine).
+    app.page.goto(app.url_for(path, **query))
+    app.wait_idle(timeout=120_000)
+
+
 @pytest.mark.parametrize(("where", "part"), list(_cases()))
 def test_nothing_overlaps_is_clipped_or_scrolls_sideways(app, where, part):
     found = []
     query = {"part": part} if part else {}
     app.page.set_viewport_size(LAYOUT_VIEWPORTS["desktop"][0])
-    app.open(where.path, **query)
+    _open(app, where.path, **query)
     found += [f"desktop: {p}" for p in layout_problems(app)]
     resize_and_settle(app, LAYOUT_VIEWPORTS["phone"][0])
     found += [f"phone: {p}" for p in layout_problems(app)]
     app.page.set_viewport_size(LAYOUT_VIEWPORTS["projector"][0])
-    app.open(where.path, projector="1", **query)
+    _open(app, where.path, projector="1", **query)
     found += [f"projector: {p}" for p in layout_problems(app)]
     assert not found, "\n".join(found)
     assert not app.problems()
