@@ -23,8 +23,10 @@ set_language(st.session_state["lang_select"])
 set_projector(st.session_state["projector_toggle"])
 # An emoji favicon is drawn by the browser; a :material: one would be fetched from a font CDN.
 # "auto": the sidebar starts open on a wide screen and closed on a phone, where it would cover the page.
+# In projector mode it closes (also right after the teacher turns the mode on: the browser acts on a change of
+# this value), so its 380 px do not push the charts below a 720 px screen; its arrow opens it again.
 st.set_page_config(page_title=t("common.app_title"), page_icon="📊", layout="wide",
-                   initial_sidebar_state="auto")
+                   initial_sidebar_state="collapsed" if is_projector() else "auto")
 
 pages, sections = {}, {}
 for entry in PAGES:

@@ -174,7 +174,9 @@ def chart(fig, *, summary: str, table=None, key: str | None = None) -> None:
 
     ``table`` is a DataFrame, or a function returning one, called only while the table is open.
     """
-    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True})
+    # The mode bar only on hover: always shown, it covers titles and Play/Pause on a phone.
+    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True,
+                                                       "displayModeBar": "hover"})
     st.caption(summary)
     if table is not None:
         # Lazy: the table is sent only while its expander is open, so a slider move does not pay for it.
@@ -182,7 +184,27 @@ def chart(fig, *, summary: str, table=None, key: str | None = None) -> None:
         with st.expander(t("common.table_of_numbers"), icon=":material/table:", on_change="rerun",
                          key=f"table.{key or number}") as box:
             if box.open:
-                st.dataframe(table() if callable(table) else table, hide_index=True, width="stretch")
+                data_table(table() if callable(table) else table)
+
+
+def data_table(frame, *, formats: dict[str, str] | None = None) -> None:
+    """A table of numbers at the page's type size.
+
+    ``formats`` maps column names to printf formats ("%.4f"). st.dataframe draws on a canvas at a fixed 13 px,
+    whatever the page's type; in projector mode the table is plain HTML instead, which grows with the body text.
+    """
+    formats = formats or {}
+    if not is_projector():
+        st.dataframe(frame, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()})
+        return
+    frame = frame.to_pandas() if hasattr(frame, "to_pandas") else frame
+    shown = frame.copy()
+    for column in shown.columns:
+        fmt = formats.get(column)
+        if fmt is not None:
+            shown[column] = [("" if v is None or v != v else fmt % v) for v in frame[column]]
+    st.table(shown, hide_index=True)
 
 
 def cached_figure(builder, *args, **kwargs):

@@ -111,7 +111,8 @@ def test_binning_controls_change_the_ece_shown():
 def test_one_vs_rest_view_says_its_y_axis_is_the_fraction_of_positives():
     at = open_page("calibration", view="class", cls="3")
     assert not at.exception
-    rel = figures(at)[1]
+    before = translate("en", "calibration.before_title")
+    rel = next(f for f in figures(at) if f["layout"].get("title", {}).get("text") == before)
     assert "3" in rel["layout"]["yaxis"]["title"]["text"]
     assert "fraction of positives" in texts(at)
 

@@ -143,6 +143,7 @@ def reserved_margins(data: list[dict], layout: dict) -> dict:
         # A legend placed at -y plot heights below the plot: solve b = y (height - t - b) + legend height.
         size = (legend.get("font") or {}).get("size", font)
         names = [tr["name"] for tr in data if tr.get("name") and tr.get("showlegend", True) is not False]
+        names += [sh["name"] for sh in layout.get("shapes", ()) if sh.get("showlegend") and sh.get("name")]
         # Widths as in a narrow column of the page; projector mode stacks charts, so its columns grow with its type.
         rows = _legend_rows([text_width(n, size) + 60 for n in names], width=21 * size)
         below, rest = -legend["y"], layout.get("height", 450) - margin.get("t", 100)
