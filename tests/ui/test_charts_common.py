@@ -72,3 +72,9 @@ def test_two_line_tick_labels_get_another_line_below_the_axis():
     one = reserved_margins([], _layout(xaxis=category_axis(["isotonic regression"])))
     two = reserved_margins([], _layout(xaxis=category_axis(["isotonic regression"], wrap=12)))
     assert two["b"] > one["b"]
+
+
+def test_every_chart_prints_numbers_with_a_decimal_point_whatever_the_language():
+    from ui.charts.common import base_layout
+    from ui.theme import NORMAL, PROJECTOR
+    assert base_layout(NORMAL)["separators"] == base_layout(PROJECTOR)["separators"] == ".,"
