@@ -23,12 +23,12 @@ import hashlib
 import ipaddress
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -91,15 +91,18 @@ class Student:
     def __init__(self, base: str, page: str, query: dict, stats: Stats, rng: random.Random):
         self.base, self.page, self.query, self.stats, self.rng = base, page, query, stats, rng
         self.cookie = ""
+        self.session_id = ""
         self.ws = None
         self.page_hash = ""
         self.sliders: dict[str, dict] = {}  # widget id -> {"value", "min", "max", "step"}
         self.charts: dict[tuple, str] = {}  # delta path -> digest of the chart's spec
 
-    async def connect(self):
+    async def connect(self, existing_session: str = ""):
+        """Open the websocket; ``existing_session`` asks the server to resume that session (a reconnect)."""
         ws_url = "ws" + self.base[4:] + "/_stcore/stream"
         headers = {"Cookie": self.cookie} if self.cookie else {}
-        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit", "bench"], origin=self.base,
+        protocols = ["streamlit", "bench"] + ([existing_session] if existing_session else [])
+        self.ws = await websockets.connect(ws_url, subprotocols=protocols, origin=self.base,
                                            additional_headers=headers, max_size=None, open_timeout=RUN_TIMEOUT,
                                            ping_interval=None)
         # HAProxy's stickiness cookie arrives with the upgrade; a browser would send it back on reconnect.
@@ -130,7 +133,9 @@ class Student:
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
-            if kind == "navigation":
+            if kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id
+            elif kind == "navigation":
                 self.page_hash = fwd.navigation.page_script_hash
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 el = fwd.delta.new_element
@@ -181,12 +186,19 @@ async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
     rng = random.Random(seed)
     await asyncio.sleep(delay)
     student = Student(base, page, query, stats, rng)
-    try:
-        stats.joins.append(await student.join())
-    except (OSError, asyncio.TimeoutError, websockets.WebSocketException, RuntimeError) as exc:
+    for attempt in range(3):  # the browser retries a failed connection too
+        try:
+            stats.joins.append(await student.join())
+            stats.reconnects += attempt
+            break
+        except (OSError, asyncio.TimeoutError, websockets.WebSocketException, RuntimeError) as exc:
+            stats.errors.append(f"join: {type(exc).__name__}: {exc}"[:200])
+            stats.disconnects += student.ws is not None  # it had connected: its replica went away
+            await student.close()
+            student.ws, student.page_hash, student.charts = None, "", {}
+            await asyncio.sleep(0.5 * (attempt + 1))
+    else:
         stats.failed_connections += 1
-        stats.errors.append(f"join: {type(exc).__name__}: {exc}"[:200])
-        await student.close()
         return
     next_at = time.monotonic() + rng.uniform(0, 1 / rate)
     for _ in range(int((stop_at - time.monotonic()) * rate) + 2):  # bounded by the duration
@@ -220,8 +232,8 @@ async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
     await student.close()
 
 
-async def classroom(base, page, *, students, join_window, rate, duration, seed=0, on_tick=None):
-    stats = Stats()
+async def classroom(base, page, *, students, join_window, rate, duration, seed=0, on_tick=None, stats=None):
+    stats = stats if stats is not None else Stats()
     query = QUERIES.get(page, {})
     rng = random.Random(seed)
     delays = sorted(rng.uniform(0, join_window) for _ in range(students))
@@ -302,6 +314,9 @@ class BareServer:
         self.dir = tempfile.TemporaryDirectory(prefix="bare-page-")
         script = Path(self.dir.name) / "bare.py"
         script.write_text(BARE_PAGE)
+        # The app's own Streamlit settings (e.g. no full garbage collection after each run), for a fair floor.
+        (Path(self.dir.name) / ".streamlit").mkdir()
+        shutil.copy(ROOT / ".streamlit" / "config.toml", Path(self.dir.name) / ".streamlit" / "config.toml")
         self.server = StreamlitServer(script, cwd=self.dir.name, log_path=Path(self.dir.name) / "server.log")
         self.server.__enter__()
         self.url = self.server.url
