@@ -272,12 +272,25 @@ def rss_mb(pids) -> float:
     return total / 1024
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of the server processes: cost per rerun that a busy machine cannot inflate much."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def report(name, stats, rss_before, rss_after, students) -> str:
     return (f"{name:<24} students={students:<4} joined={len(stats.joins)}/{students} "
             f"join p50/95/99={percentiles(stats.joins)} ms  slider p50/95/99={percentiles(stats.moves)} ms  "
             f"reruns/s={len(stats.moves) / stats.duration:.1f}  failed={stats.failed_connections} "
             f"timeouts={stats.timeouts} disconnects={stats.disconnects} reconnects={stats.reconnects} "
-            f"unchanged={stats.unchanged}  RSS {rss_before:.0f}->{rss_after:.0f} MB")
+            f"unchanged={stats.unchanged}  RSS {rss_before:.0f}->{rss_after:.0f} MB"
+            + (f"  server CPU/rerun={stats.cpu_per_run * 1000:.0f} ms" if getattr(stats, "cpu_per_run", 0) else ""))
 
 
 class Cluster:
@@ -331,7 +344,7 @@ class BareServer:
 
 
 def measure(name, url, page, pids, args, *, kill=None) -> Stats:
-    rss_before = rss_mb(pids)
+    rss_before, cpu_before = rss_mb(pids), cpu_seconds(pids)
 
     async def killer():
         await asyncio.sleep(args.join_window + kill[0])
@@ -341,6 +354,8 @@ def measure(name, url, page, pids, args, *, kill=None) -> Stats:
     stats = asyncio.run(classroom(url, page, students=args.students, join_window=args.join_window,
                                   rate=args.rate, duration=args.duration, seed=args.seed,
                                   on_tick=killer if kill else None))
+    runs = len(stats.moves) + len(stats.joins)
+    stats.cpu_per_run = (cpu_seconds(pids) - cpu_before) / runs if runs and pids else 0
     print(report(name, stats, rss_before, rss_mb(pids), args.students), flush=True)
     for err in sorted(set(stats.errors))[:5]:
         print(f"    e.g. {err}")
