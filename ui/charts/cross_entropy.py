@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, escape_label, figure, fmt_value, merge, vline
+from ui.charts.common import base_layout, category_axis, escape_label, figure, fmt_value, log_ticks, merge, vline
 
 LOSS_CAP = 7.0  # the loss axis of the BCE curves stops here; -log(0.001) = 6.9
 
@@ -260,5 +260,5 @@ def gradient_magnitudes(p_true: np.ndarray, series: Mapping[str, np.ndarray], *,
             data.append(_value_marker(float(current[0]), value, fmt_value(value, digits=3), "top right",
                                       style.marker_size * 1.4, colour, style))
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
-        "xaxis": {"type": "log", "exponentformat": "power"}, "yaxis": {"rangemode": "tozero"},
+        "xaxis": {"type": "log", **log_ticks(min(p), max(p))}, "yaxis": {"rangemode": "tozero"},
     }, _legend(style)))

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, figure, fmt_value, hline, hline_label, merge
+from ui.charts.common import base_layout, category_axis, figure, fmt_value, hline, hline_label, log_ticks, merge
 
 DTYPE_COLOURS = {"float16": theme.OKABE_ITO["vermillion"], "float32": theme.OKABE_ITO["orange"],
                  "float64": theme.OKABE_ITO["blue"]}
@@ -80,7 +80,7 @@ def overflow_chart(x: np.ndarray, exp_by_dtype: Mapping[str, np.ndarray], thresh
             "textfont": {"size": style.bar_text_size, "color": theme.REFERENCE},
             "line": {"color": theme.REFERENCE, "width": style.line_width * 1.4}, "hoverinfo": "skip"})
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
-        "xaxis": {"type": "log", "range": [-1, 4.7]},
+        "xaxis": {"type": "log", "range": [-1, 4.7], **log_ticks(0.1, 10 ** 4.7)},
         "yaxis": {"type": "log", "range": [0, 330], "exponentformat": "power", "dtick": 50},
     }))
 
