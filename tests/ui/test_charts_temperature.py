@@ -91,6 +91,14 @@ def test_stage_bars_grey_out_dropped_classes_and_highlight_the_best_kept():
     assert fig.layout.yaxis.autorange == "reversed"
 
 
+def test_stage_bars_print_each_word_with_its_value_and_leave_room_for_negative_ones():
+    """The words were tick labels: they took half a narrow column and met negative bars' values."""
+    fig = charts.stage_bars(np.array([5.0, -2.5]), ["sun", "moon"], style=STYLE, digits=2)
+    assert list(fig.data[0].text) == ["sun 5.00", "moon -2.50"] and fig.layout.yaxis.showticklabels is False
+    lo, hi = fig.layout.xaxis.range
+    assert lo <= -2.5 - 5.0 and hi >= 5.0 + 5.0  # a full span beyond each end: room for "moon -2.50"
+
+
 def test_stage_bars_keep_ties_that_top_k_keeps():
     steps = sc.decode_steps([3.0, 2.0, 2.0, 0.0], temperature=1.0, k=2, p=1.0)
     fig = charts.stage_bars(steps.top_k, list("abcd"), style=STYLE, kept=steps.top_k > 0)

@@ -245,11 +245,15 @@ def stage_bars(values, labels: Sequence[str], *, style: theme.Style, title: str 
     best = values == values[kept].max() if kept.any() else np.zeros(len(values), bool)
     colours = [theme.MUTED if not k else theme.HIGHLIGHT if b else theme.BAR for k, b in zip(kept, best)]
     span = float(np.abs(values).max()) or 1.0
-    lo = min(0.0, float(values.min()) - 0.45 * span)
-    return figure([_bar(values, style=style, colour=colours, digits=digits, orientation="h")], merge(
+    # Each bar is labelled "word value" at its end: word labels on the axis took half of a narrow column and met
+    # the values of negative bars ("moon" on "-2.50"). The range leaves room for a label beyond either end.
+    lo = min(0.0, float(values.min()) - 1.0 * span)
+    bar = _bar(values, style=style, colour=colours, digits=digits, orientation="h")
+    bar["text"] = [f"{escape_label(w)} {v}" for w, v in zip(labels, bar["text"])]
+    return figure([bar], merge(
         base_layout(style, title=title, height=height or int(style.height * 1.15)), {
-            "yaxis": {**category_axis(labels), "autorange": "reversed"},
-            "xaxis": {"range": x_range or [lo, max(0.0, float(values.max())) + 0.45 * span], "showticklabels": False},
+            "yaxis": {**category_axis(labels), "autorange": "reversed", "showticklabels": False},
+            "xaxis": {"range": x_range or [lo, max(0.0, float(values.max())) + 1.0 * span], "showticklabels": False},
             "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         }))
 
