@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, figure, fmt_value, log_ticks, merge, vline
+from ui.charts.common import base_layout, category_axis, figure, fitted_bar_text, fmt_value, log_ticks, merge, vline
 
 
 def reliability_diagram(bins, *, style: theme.Style, title: str = "", x_title: str = "", y_title: str = "",
@@ -62,9 +62,7 @@ LEGEND_Y = -0.34
 
 
 def _fitted_bar_text(style: theme.Style) -> dict:
-    """Bar labels shrink to their bar's width, and are hidden below a readable size rather than pile up: many
-    narrow bins on a phone have no room for a label each (the numbers are in the chart's table)."""
-    return {"uniformtext": {"minsize": style.bar_text_size - 2, "mode": "hide"}}
+    return fitted_bar_text(style.bar_text_size - 2)
 
 
 def confidence_histogram(bins, *, style: theme.Style, accuracy: float, mean_confidence: float, title: str = "",
@@ -108,7 +106,8 @@ def lines(x: Sequence[float], series: Sequence[tuple[str, Sequence[float]]], *, 
         y = [float(v) for v in y]
         colour = theme.SERIES[i % len(theme.SERIES)]
         data.append({
-            "type": "scatter", "x": x, "y": y, "mode": "lines+markers+text" if label_points else "lines",
+            "type": "scatter", "x": x, "y": y,
+            "mode": "lines+markers+text" if label_points else "lines+markers" if len(x) <= 12 else "lines",
             "name": f"{name} {y[-1]:.3f}", "text": [fmt_value(v, digits=3) for v in y] if label_points else None,
             "cliponaxis": False, "textposition": ("top center", "bottom center")[i % 2],
             "textfont": {"size": max(style.font_size - 3, 9), "color": colour},

@@ -260,6 +260,13 @@ def _tick_value(v: float) -> str:
     return "10" + str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
+def fitted_bar_text(minsize: float) -> dict:
+    """Layout for bar labels (with ``constraintext: "outside"``) that shrink to their bar's width and are hidden
+    below ``minsize`` rather than pile up: narrow bars on a phone have no room for a label each (the numbers are in
+    the chart's table)."""
+    return {"uniformtext": {"minsize": minsize, "mode": "hide"}}
+
+
 def category_axis(labels: Sequence[str], *, wrap: int | None = None) -> dict:
     """An axis with bars at positions 0..n-1 and the labels as tick text, so duplicate names never merge bars.
 
