@@ -122,3 +122,13 @@ def test_html_in_labels_is_escaped_everywhere():
     curves = charts.class_curves(sweep.temperatures, sweep.probs, evil, current=1.0, current_probs=probs,
                                  ghost=probs, style=STYLE)
     assert all("<b>" not in (d.name or "") and "<b>" not in str(d.text or "") for d in curves.data)
+
+
+def test_curve_values_are_printed_on_the_side_their_curve_leaves_free():
+    """'B 0.231' sat under its own curve: a label goes below a rising curve and above a falling one."""
+    temps = np.geomspace(0.05, 20, 50)
+    probs = np.array([sc.softmax(LOGITS / t) for t in temps])
+    fig = charts.class_curves(temps, probs, list("ABC"), current=1.0, current_probs=sc.softmax(LOGITS),
+                              ghost=sc.softmax(LOGITS), style=STYLE)
+    marks = {d.text[0].split()[0]: d.textposition for d in fig.data if d.mode == "markers+text"}
+    assert marks["A"] == "bottom right" and marks["C"] == "top right"  # A (smallest logit) rises with T, C falls

@@ -121,6 +121,9 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
     current_probs = np.asarray(current_probs, float)
     shown = _curve_classes(np.asarray(ghost, float))
     data = [_marker_line(current, (0.0, 1.0), style, now_name)]
+    # Each value is printed on the side its curve leaves free: below a curve that rises to the right, above one
+    # that falls ("middle right" put "B 0.231" under its own curve).
+    j = min(int(np.searchsorted(temperatures, current)), len(temperatures) - 2)
     for n, i in enumerate(shown):
         colour = theme.SERIES[n % len(theme.SERIES)]
         data.append({"type": "scatter", "x": temperatures.tolist(), "y": probs[:, i].tolist(), "mode": "lines",
@@ -129,7 +132,7 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
         data.append({"type": "scatter", "x": [current], "y": [float(current_probs[i])], "mode": "markers+text",
                      "showlegend": False, "marker": {"color": colour, "size": style.marker_size},
                      "text": [f"{escape_label(labels[i])} {fmt_value(float(current_probs[i]), digits=3)}"],
-                     "textposition": "middle right",
+                     "textposition": "bottom right" if probs[j + 1, i] > probs[j, i] else "top right",
                      "textfont": {"size": style.bar_text_size - 2, "color": colour}, "hoverinfo": "skip"})
     k = probs.shape[1]
     data.append({"type": "scatter", "x": [float(temperatures[0]), float(temperatures[-1])], "y": [1 / k, 1 / k],
@@ -161,7 +164,10 @@ def entropy_curve(temperatures, entropy, *, current: float, current_entropy: flo
          "mode": "lines", "hoverinfo": "skip",
          "line": {"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}},
     ]
-    max_note = {"x": 0.5, "y": top, "xref": "paper", "yref": "y", "yanchor": "bottom", "showarrow": False,
+    # At the end away from the current T's vertical line, which ran through it in the middle.
+    left = np.log(current / temperatures[0]) > np.log(temperatures[-1] / current)
+    max_note = {"x": 0.0 if left else 1.0, "xanchor": "left" if left else "right", "y": top, "xref": "paper",
+                "yref": "y", "yanchor": "bottom", "showarrow": False,
                 "text": escape_label(max_text), "font": {"size": style.font_size - 2, "color": theme.REFERENCE}}
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
         "annotations": [max_note, *_limit_notes(style, cold_text, hot_text)], "xaxis": _log_t_axis(temperatures),
