@@ -46,7 +46,9 @@ with st.sidebar:
 
 if is_projector():
     # rem-based sizes scale with the root font size: one rule enlarges all text.
-    st.html("<style>html { font-size: 24px; } [data-testid='stSidebar'] { min-width: 380px; }</style>")
+    # The sidebar's width only while open: on a closed one it would leave a strip over the page.
+    st.html("<style>html { font-size: 24px; } "
+            "[data-testid='stSidebar'][data-collapsed='false'] { min-width: 380px; }</style>")
 
 show_param_warnings(st.session_state.pop("_global_warnings", []))
 classroom.room_bar(entry.key)

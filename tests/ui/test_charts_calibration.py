@@ -15,11 +15,13 @@ def test_reliability_diagram_draws_accuracy_gaps_counts_and_marks_empty_bins():
     bins = sc.reliability_bins(PROBS, LABELS, n_bins=5)
     fig = charts.reliability_diagram(bins, style=STYLE, empty_label="empty")
     filled = bins.counts > 0
-    acc, gap, empty, diagonal = fig.data
+    acc, gap, empty, diagonal, counts = fig.data
     np.testing.assert_array_equal(acc.y, bins.accuracy[filled])
     np.testing.assert_allclose(np.asarray(acc.base if gap.base is None else gap.base), bins.accuracy[filled])
     np.testing.assert_allclose(gap.y, bins.gap[filled])
-    assert list(acc.text) == [f"n={c}" for c in bins.counts[filled]]
+    assert list(counts.text) == [f"n={c}" for c in bins.counts[filled]]
+    # Printed on top of the bar or of its gap, whichever is higher, not inside the hatched gap.
+    np.testing.assert_allclose(counts.y, np.maximum(bins.accuracy, bins.confidence)[filled])
     assert len(empty.x) == int((~filled).sum()) == 2 and set(empty.text) == {"empty"}
     assert list(diagonal.x) == [0, 1] and list(diagonal.y) == [0, 1]
 
@@ -42,11 +44,11 @@ def test_confidence_histogram_prints_each_bins_share():
 
 def test_bar_labels_shrink_to_their_bars_and_hide_rather_than_overlap():
     bins = sc.reliability_bins(PROBS, LABELS, n_bins=5)
-    for fig in (charts.confidence_histogram(bins, style=STYLE, accuracy=0.6, mean_confidence=0.75),
-                charts.reliability_diagram(bins, style=STYLE)):
-        assert fig.data[0].constraintext == "outside"
+    for fig, labelled in ((charts.confidence_histogram(bins, style=STYLE, accuracy=0.6, mean_confidence=0.75), 0),
+                          (charts.reliability_diagram(bins, style=STYLE), 4)):
+        assert fig.data[labelled].constraintext == "outside"
         assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize >= 10
-        assert fig.data[0].textfont.size >= 12  # the n= labels were 10 px, about 7 px high
+        assert fig.data[labelled].textfont.size >= 12  # the n= labels were 10 px, about 7 px high
 
 
 def test_marker_labels_sit_above_the_plot_on_either_side_of_two_markers():

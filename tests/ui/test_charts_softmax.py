@@ -30,7 +30,15 @@ def test_the_winner_is_highlighted_and_the_uniform_line_sits_at_one_over_k():
     colours = list(fig.data[0].marker.color)
     assert colours[1] == theme.HIGHLIGHT and colours.count(theme.HIGHLIGHT) == 1
     line = fig.data[1]
-    assert list(line.y) == [0.25, 0.25] and line.showlegend is not False
+    assert {y for y in line.y if y is not None} == {0.25} and line.showlegend is not False
+    assert (min(x for x in line.x if x is not None), max(x for x in line.x if x is not None)) == (-0.5, 3.5)
+
+
+def test_the_uniform_line_breaks_over_a_value_it_would_cross():
+    """At logits 2, 1, 0.5 the line at 1/3 ran through B's printed 0.2312."""
+    line = probability_bars(sc.softmax(np.array([2.0, 1.0, 0.5])), list("ABC"), style=STYLE).data[1]
+    drawn = [(a, b) for a, b in zip(line.x, line.x[1:]) if a is not None and b is not None]
+    assert drawn == [(-0.5, 0.5), (1.5, 2.5)]  # over A and C, not over B
 
 
 def test_ties_for_first_place_are_all_highlighted():

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, figure, fmt_value, merge, vline
+from ui.charts.common import base_layout, category_axis, figure, fitted_bar_text, fmt_value, log_ticks, merge, vline
 
 
 def reliability_diagram(bins, *, style: theme.Style, title: str = "", x_title: str = "", y_title: str = "",
@@ -27,9 +27,7 @@ def reliability_diagram(bins, *, style: theme.Style, title: str = "", x_title: s
     data = [
         {"type": "bar", "x": centres[filled].tolist(), "y": acc[filled].tolist(),
          "width": (widths[filled] * 0.95).tolist(), "marker": {"color": theme.BAR, "line": {"width": 0}},
-         "name": "accuracy", "text": [f"n={c:,}" for c in bins.counts[filled]], "textposition": "outside",
-         "constraintext": "outside", "cliponaxis": False, "textfont": {"size": style.bar_text_size - 2},
-         "hovertemplate": "%{y:.4f}<extra></extra>"},
+         "name": "accuracy", "hovertemplate": "%{y:.4f}<extra></extra>"},
         {"type": "bar", "x": centres[filled].tolist(), "y": gap[filled].tolist(), "base": acc[filled].tolist(),
          "width": (widths[filled] * 0.95).tolist(), "name": gap_label,
          "marker": {"color": "rgba(213,94,0,0.35)", "pattern": {"shape": "/", "fgcolor": theme.HIGHLIGHT},
@@ -44,6 +42,12 @@ def reliability_diagram(bins, *, style: theme.Style, title: str = "", x_title: s
          "textfont": {"size": max(style.bar_text_size - 6, 8), "color": theme.MUTED}, "hoverinfo": "skip"},
         {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "name": ideal_label, "hoverinfo": "skip",
          "line": {"dash": "dash", "color": theme.REFERENCE, "width": style.line_width}},
+        # The counts, on an invisible bar as tall as the bin's accuracy or confidence, whichever is higher: above
+        # the hatched gap, not under it, and hidden where the bin is too narrow for them.
+        {"type": "bar", "x": centres[filled].tolist(), "y": np.maximum(acc, conf)[filled].tolist(),
+         "width": (widths[filled] * 0.95).tolist(), "marker": {"color": "rgba(0,0,0,0)"}, "showlegend": False,
+         "text": [f"n={c:,}" for c in bins.counts[filled]], "textposition": "outside", "constraintext": "outside",
+         "cliponaxis": False, "textfont": {"size": style.bar_text_size - 2}, "hoverinfo": "skip"},
     ]
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
         "barmode": "overlay", "xaxis": {"range": [0, 1], "tickformat": ".1f"},
@@ -58,9 +62,7 @@ LEGEND_Y = -0.34
 
 
 def _fitted_bar_text(style: theme.Style) -> dict:
-    """Bar labels shrink to their bar's width, and are hidden below a readable size rather than pile up: many
-    narrow bins on a phone have no room for a label each (the numbers are in the chart's table)."""
-    return {"uniformtext": {"minsize": style.bar_text_size - 4, "mode": "hide"}}
+    return fitted_bar_text(style.bar_text_size - 2)
 
 
 def confidence_histogram(bins, *, style: theme.Style, accuracy: float, mean_confidence: float, title: str = "",
@@ -104,7 +106,8 @@ def lines(x: Sequence[float], series: Sequence[tuple[str, Sequence[float]]], *, 
         y = [float(v) for v in y]
         colour = theme.SERIES[i % len(theme.SERIES)]
         data.append({
-            "type": "scatter", "x": x, "y": y, "mode": "lines+markers+text" if label_points else "lines",
+            "type": "scatter", "x": x, "y": y,
+            "mode": "lines+markers+text" if label_points else "lines+markers" if len(x) <= 12 else "lines",
             "name": f"{name} {y[-1]:.3f}", "text": [fmt_value(v, digits=3) for v in y] if label_points else None,
             "cliponaxis": False, "textposition": ("top center", "bottom center")[i % 2],
             "textfont": {"size": max(style.font_size - 3, 9), "color": colour},
@@ -133,7 +136,7 @@ def lines(x: Sequence[float], series: Sequence[tuple[str, Sequence[float]]], *, 
     height = style.height + round((len(series) - 1) * (1.9 * style.font_size + 6))
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title, height=height),
                               extra, {
-        "xaxis": {"type": "log"} if log_x else {}, "showlegend": True,
+        "xaxis": {"type": "log", **log_ticks(min(x), max(x))} if log_x else {}, "showlegend": True,
         "legend": {"orientation": "h", "y": LEGEND_Y, "x": 0}, "margin": {"r": 30, "t": top},
     }))
 

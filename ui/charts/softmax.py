@@ -66,6 +66,9 @@ def _bar_trace(heights: np.ndarray, colours: list[str], patterns: list[str], sty
             "hovertemplate": "%{text}<extra></extra>"}
 
 
+LABEL_HEIGHT = 0.12  # a printed bar value's height, in probability units of the 0 .. 1.15 axis (a generous guess)
+
+
 def probability_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.Style, title: str = "",
                      y_title: str = "", uniform_text: str = "1/K", others_label: str = "{n} others",
                      shown: BarSelection | None = None) -> go.Figure:
@@ -79,9 +82,14 @@ def probability_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.S
     heights, names, colours, patterns = _bars(probs, labels, others_label, sel, np.sum)
     # The uniform level is a legend entry, not a label on the plot, so it never covers a bar's value.
     uniform = 1.0 / len(probs)
+    # The line breaks over a bar whose printed value it would cross (a value just under 1/K, e.g. 0.2312 at 1/3).
+    x_line: list = []
+    for i, h in enumerate(heights):
+        if not h <= uniform <= h + LABEL_HEIGHT:
+            x_line += [i - 0.5, i + 0.5, None]
     data = [
         {**_bar_trace(heights, colours, patterns, style, 4), "showlegend": False},
-        {"type": "scatter", "x": [-0.5, len(heights) - 0.5], "y": [uniform, uniform], "mode": "lines",
+        {"type": "scatter", "x": x_line, "y": [None if x is None else uniform for x in x_line], "mode": "lines",
          "name": uniform_text, "line": {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE},
          "hoverinfo": "skip"},
     ]

@@ -121,6 +121,9 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
     current_probs = np.asarray(current_probs, float)
     shown = _curve_classes(np.asarray(ghost, float))
     data = [_marker_line(current, (0.0, 1.0), style, now_name)]
+    # Each value is printed on the side its curve leaves free: below a curve that rises to the right, above one
+    # that falls ("middle right" put "B 0.231" under its own curve).
+    j = min(int(np.searchsorted(temperatures, current)), len(temperatures) - 2)
     for n, i in enumerate(shown):
         colour = theme.SERIES[n % len(theme.SERIES)]
         data.append({"type": "scatter", "x": temperatures.tolist(), "y": probs[:, i].tolist(), "mode": "lines",
@@ -129,7 +132,7 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
         data.append({"type": "scatter", "x": [current], "y": [float(current_probs[i])], "mode": "markers+text",
                      "showlegend": False, "marker": {"color": colour, "size": style.marker_size},
                      "text": [f"{escape_label(labels[i])} {fmt_value(float(current_probs[i]), digits=3)}"],
-                     "textposition": "middle right",
+                     "textposition": "bottom right" if probs[j + 1, i] > probs[j, i] else "top right",
                      "textfont": {"size": style.bar_text_size - 2, "color": colour}, "hoverinfo": "skip"})
     k = probs.shape[1]
     data.append({"type": "scatter", "x": [float(temperatures[0]), float(temperatures[-1])], "y": [1 / k, 1 / k],
@@ -161,7 +164,10 @@ def entropy_curve(temperatures, entropy, *, current: float, current_entropy: flo
          "mode": "lines", "hoverinfo": "skip",
          "line": {"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}},
     ]
-    max_note = {"x": 0.5, "y": top, "xref": "paper", "yref": "y", "yanchor": "bottom", "showarrow": False,
+    # At the end away from the current T's vertical line, which ran through it in the middle.
+    left = np.log(current / temperatures[0]) > np.log(temperatures[-1] / current)
+    max_note = {"x": 0.0 if left else 1.0, "xanchor": "left" if left else "right", "y": top, "xref": "paper",
+                "yref": "y", "yanchor": "bottom", "showarrow": False,
                 "text": escape_label(max_text), "font": {"size": style.font_size - 2, "color": theme.REFERENCE}}
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
         "annotations": [max_note, *_limit_notes(style, cold_text, hot_text)], "xaxis": _log_t_axis(temperatures),
@@ -245,11 +251,15 @@ def stage_bars(values, labels: Sequence[str], *, style: theme.Style, title: str 
     best = values == values[kept].max() if kept.any() else np.zeros(len(values), bool)
     colours = [theme.MUTED if not k else theme.HIGHLIGHT if b else theme.BAR for k, b in zip(kept, best)]
     span = float(np.abs(values).max()) or 1.0
-    lo = min(0.0, float(values.min()) - 0.45 * span)
-    return figure([_bar(values, style=style, colour=colours, digits=digits, orientation="h")], merge(
+    # Each bar is labelled "word value" at its end: word labels on the axis took half of a narrow column and met
+    # the values of negative bars ("moon" on "-2.50"). The range leaves room for a label beyond either end.
+    lo = min(0.0, float(values.min()) - 1.0 * span)
+    bar = _bar(values, style=style, colour=colours, digits=digits, orientation="h")
+    bar["text"] = [f"{escape_label(w)} {v}" for w, v in zip(labels, bar["text"])]
+    return figure([bar], merge(
         base_layout(style, title=title, height=height or int(style.height * 1.15)), {
-            "yaxis": {**category_axis(labels), "autorange": "reversed"},
-            "xaxis": {"range": x_range or [lo, max(0.0, float(values.max())) + 0.45 * span], "showticklabels": False},
+            "yaxis": {**category_axis(labels), "autorange": "reversed", "showticklabels": False},
+            "xaxis": {"range": x_range or [lo, max(0.0, float(values.max())) + 1.0 * span], "showticklabels": False},
             "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         }))
 

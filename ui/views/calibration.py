@@ -520,7 +520,7 @@ def binning_part(s: Study) -> None:
               (t("calibration.series_after", s=t("calibration.strategies.quantile")), grid_after[1])]
     fig, table = _shown(s.sty, ("binning", *s.fit_key, chosen, s.n_bins), lambda: (freeze(charts.lines(
         BIN_GRID, series, style=s.sty, title=t("calibration.binning_title"), x_title=t("calibration.n_bins"),
-        y_title="ECE", markers=[(s.n_bins, t("calibration.your_bins", n=s.n_bins))], label_points=True)),
+        y_title="ECE", markers=[(s.n_bins, t("calibration.your_bins", n=s.n_bins))])),
         pd.DataFrame({t("calibration.n_bins"): BIN_GRID, **dict(series)})))
     chart(fig, summary=t("calibration.binning_summary", lo=f"{grid.min():.4f}", hi=f"{grid.max():.4f}"),
           table=table, key="binning")
