@@ -174,7 +174,9 @@ def chart(fig, *, summary: str, table=None, key: str | None = None) -> None:
 
     ``table`` is a DataFrame, or a function returning one, called only while the table is open.
     """
-    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True})
+    # The mode bar only on hover: always shown, it covers titles and Play/Pause on a phone.
+    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True,
+                                                       "displayModeBar": "hover"})
     st.caption(summary)
     if table is not None:
         # Lazy: the table is sent only while its expander is open, so a slider move does not pay for it.
@@ -182,7 +184,27 @@ def chart(fig, *, summary: str, table=None, key: str | None = None) -> None:
         with st.expander(t("common.table_of_numbers"), icon=":material/table:", on_change="rerun",
                          key=f"table.{key or number}") as box:
             if box.open:
-                st.dataframe(table() if callable(table) else table, hide_index=True, width="stretch")
+                data_table(table() if callable(table) else table)
+
+
+def data_table(frame, *, formats: dict[str, str] | None = None) -> None:
+    """A table of numbers at the page's type size.
+
+    ``formats`` maps column names to printf formats ("%.4f"). st.dataframe draws on a canvas at a fixed 13 px,
+    whatever the page's type; in projector mode the table is plain HTML instead, which grows with the body text.
+    """
+    formats = formats or {}
+    if not is_projector():
+        st.dataframe(frame, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()})
+        return
+    frame = frame.to_pandas() if hasattr(frame, "to_pandas") else frame
+    shown = frame.copy()
+    for column in shown.columns:
+        fmt = formats.get(column)
+        if fmt is not None:
+            shown[column] = [("" if v is None or v != v else fmt % v) for v in frame[column]]
+    st.table(shown, hide_index=True)
 
 
 def cached_figure(builder, *args, **kwargs):
@@ -215,21 +237,42 @@ def begin_page_run() -> None:
 
 
 def quiz(key: str, *, question: str, options: Sequence[str], answer: int, explanation: str) -> None:
-    """Predict, then reveal: the reveal stays locked until the student has committed to an answer."""
+    """Predict, then reveal: the reveal stays locked until the student has committed to an answer.
+
+    The answer given at the reveal is stored as an index and is the one judged: the radio is disabled from then
+    on, and a later change (or a forged widget message) cannot turn a wrong prediction into a right one.
+    In class mode the room's question becomes the teacher's live poll and the students' vote.
+    """
+    from ui.classroom.view import class_quiz  # imported late: the class-mode view uses this module too
+
+    if class_quiz(key, question=question, options=options, answer=answer, explanation=explanation):
+        return
+    choice_key, locked_key = f"quiz.{key}.choice", f"quiz.{key}.locked"
+    locked = st.session_state.get(locked_key)
+    if locked is not None:
+        # The committed answer, in the current language (the radio's value is the option's text).
+        st.session_state[choice_key] = options[locked]
     with st.container(border=True):
         st.markdown(f"**{t('common.quiz.heading')}** {question}")
-        choice = st.radio(question, options, index=None, key=f"quiz.{key}.choice", label_visibility="collapsed")
-        revealed = st.session_state.get(f"quiz.{key}.revealed", False)
-        st.button(t("common.quiz.reveal"), key=f"quiz.{key}.button", disabled=choice is None or revealed,
-                  on_click=st.session_state.__setitem__, args=(f"quiz.{key}.revealed", True))
-        if revealed and choice is not None:
-            if options.index(choice) == answer:
+        choice = st.radio(question, options, index=None, key=choice_key, label_visibility="collapsed",
+                          disabled=locked is not None)
+        st.button(t("common.quiz.reveal"), key=f"quiz.{key}.button", disabled=choice is None or locked is not None,
+                  on_click=_lock_answer, args=(choice_key, locked_key, tuple(options)))
+        if locked is not None:
+            if locked == answer:
                 st.success(t("common.quiz.right"), icon=":material/check_circle:")
             else:
                 st.error(t("common.quiz.wrong", answer=options[answer]), icon=":material/cancel:")
             st.markdown(explanation)
         elif choice is None:
             st.caption(t("common.quiz.commit_first"))
+
+
+def _lock_answer(choice_key: str, locked_key: str, options: tuple[str, ...]) -> None:
+    """The reveal button's callback: the answer chosen now is the one that counts."""
+    choice = st.session_state.get(choice_key)
+    if choice in options:
+        st.session_state[locked_key] = options.index(choice)
 
 
 # The most a QR code can hold at error level M (version 40, byte mode): longer links get no code at all.
