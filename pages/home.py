@@ -26,6 +26,7 @@ with example:
                              t("home.col.prob"): probs}),
                formats={c: "%.4f" for c in (t("home.col.exp"), t("home.col.prob"))})
     st.warning(t("home.example_claim", p=", ".join(f"{p:.3f}" for p in probs)), icon=":material/fact_check:")
+    st.caption(t("home.number_format"))  # one rule in every language, said once: numbers are written as in code
 
 st.header(t("home.path_heading"))
 st.markdown(t("home.path_intro"))

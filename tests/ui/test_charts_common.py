@@ -76,6 +76,12 @@ def test_two_line_tick_labels_get_another_line_below_the_axis():
     assert two["b"] > one["b"]
 
 
+def test_every_chart_prints_numbers_with_a_decimal_point_whatever_the_language():
+    from ui.charts.common import base_layout
+    from ui.theme import NORMAL, PROJECTOR
+    assert base_layout(NORMAL)["separators"] == base_layout(PROJECTOR)["separators"] == ".,"
+
+
 def test_log_axes_label_each_tick_with_its_full_value():
     """Plotly's own labels on a short log axis read "0.1 2 5 1 2 5 10": every tick must carry its full value."""
     from ui.charts import calibration, cross_entropy, numerics

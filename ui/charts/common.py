@@ -227,6 +227,9 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
         "plot_bgcolor": "rgba(0,0,0,0)",
         "showlegend": False,
         "hovermode": "closest",
+        # Decimal point and comma for thousands in every language, as the text and tables print numbers (the
+        # rule is stated once, on the home page); set here so no Plotly locale can change it.
+        "separators": ".,",
         # Explicit axis fonts: Streamlit's chart theme would otherwise keep tick labels small on a projector.
         "xaxis": {"title": {"text": escape_label(x_title), "font": {"size": style.font_size}, "standoff": gap},
                   "automargin": True, "tickfont": {"size": style.font_size}},

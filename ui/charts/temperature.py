@@ -60,19 +60,19 @@ def temperature_bars(probs, ghost, labels: Sequence[str], *, style: theme.Style,
                      others_label: str = "{n} others") -> go.Figure:
     """softmax(z / T) as bars (trace 0, exactly ``probs``), each beside a faint ghost bar at T = 1 (trace 1).
 
+    ``ghost=None`` (at T = 1 itself, where the ghost would repeat the bars) draws no ghost trace.
     Above 30 classes the 20 most probable at T keep a bar and one more bar holds the rest of each total.
     """
-    probs, ghost = np.asarray(probs, dtype=float), np.asarray(ghost, dtype=float)
+    probs = np.asarray(probs, dtype=float)
     sel = select_bars(probs)
-    now, before = _folded(probs, sel.index, sel.folded), _folded(ghost, sel.index, sel.folded)
     colours, patterns = _winner_colours(probs[sel.index])
     if sel.folded:
         colours.append(theme.MUTED)
         patterns.append(".")
-    data = [
-        _bar(now, style=style, colour=colours, pattern=patterns, name=now_name),
-        _bar(before, style=style, colour=theme.MUTED, name=ghost_name, opacity=GHOST_OPACITY, text=False),
-    ]
+    data = [_bar(_folded(probs, sel.index, sel.folded), style=style, colour=colours, pattern=patterns, name=now_name)]
+    if ghost is not None:
+        before = _folded(np.asarray(ghost, dtype=float), sel.index, sel.folded)
+        data.append(_bar(before, style=style, colour=theme.MUTED, name=ghost_name, opacity=GHOST_OPACITY, text=False))
     uniform = 1.0 / len(probs)
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
         "shapes": [hline(uniform, {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE})],

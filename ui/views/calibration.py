@@ -243,11 +243,12 @@ def _upload_source(state: PageState) -> Data | None:
              format_func=lambda s: t(f"calibration.kinds.{s}"))
     c2.radio(t("calibration.fit_data"), ("split", "file"), key=state.key("fit_data"), horizontal=True,
              format_func=lambda s: t(f"calibration.fit_datas.{s}"))
-    main = st.file_uploader(t("calibration.upload"), type=["csv", "txt", "npz"], key="calibration.upload")
+    main = st.file_uploader(t("calibration.upload"), type=["csv", "txt", "npz"], key="calibration.upload",
+                            help=t("calibration.upload_help", limit=limit))
     second = None
     if state["fit_data"] == "file":
         second = st.file_uploader(t("calibration.upload_second"), type=["csv", "txt", "npz"],
-                                  key="calibration.upload_second")
+                                  key="calibration.upload_second", help=t("calibration.upload_help", limit=limit))
     else:
         st.slider(t("calibration.cal_frac"), 0.1, 0.9, step=0.05, key=state.key("cal_frac"))
     preds, errors = {}, []
@@ -287,6 +288,13 @@ def _upload_source(state: PageState) -> Data | None:
             st.success(t("calibration.upload_ok", n=f"{len(p.labels):,}", k=logits.shape[1],
                          kind=t(f"calibration.kinds.{p.kind}"), cal=f"{len(data.cal_labels):,}",
                          test=f"{len(data.test_labels):,}"), icon=":material/check_circle:")
+            if p.detection is not None:  # auto-detected: say which reading was chosen, why, and how to change it
+                d = p.detection
+                why = ("detected_probs" if d.sums_to_one else "detected_logits_sum" if d.in_unit_interval
+                       else "detected_logits_range")
+                st.info(t(f"calibration.{why}", row=d.row + 1, total=f"{d.row_sum:.8g}", tol=f"{d.tolerance:.1e}",
+                          kind=t("calibration.kind"), logits=t("calibration.kinds.logits"),
+                          probs=t("calibration.kinds.probs")), icon=":material/rule:")
             if p.kind == "probs":
                 st.caption(t("calibration.probs_as_logits"))
     elif not preds and not errors:
