@@ -6,14 +6,14 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import temperature as charts
+from ui import live
 from ui.components import (cached_figure, cached_result, chart, class_names, code_span, columns, is_projector,
                            logits_error, logits_input, page_setup, quiz, set_logits, style)
-from ui import live
 from ui.i18n import current_language, t
 from ui.views import temperature as view
 
 PARTS = ("curves", "animation", "sampling", "next_word", "decisions")
-PRESETS = {  # catalogue key -> logits; course examples plus two that show ties and near-ties
+PRESETS = {  # catalogue key -> logits; the usual worked examples plus two that show ties and near-ties
     "course": (2.0, 1.0, 0.5),
     "tie": (2.0, 2.0, 1.0, 0.0),
     "close": (1.0, 0.9, 0.8, 0.7, 0.6),
@@ -83,7 +83,7 @@ def _view():
 
 def _bars():
     logits, k, labels, T, probs, ghost = _view()
-    return cached_figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
+    return cached_figure(charts.temperature_bars, probs, None if T == 1.0 else ghost, tuple(labels), style=sty,
                         title=t("temperature.bars_title", T=f"{T:g}"), y_title=t("temperature.prob_axis"),
                         now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
                         uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
@@ -100,7 +100,7 @@ def _bars_table():
                              t("temperature.col.logit"): logits[order],
                              t("temperature.col.scaled"): logits[order] / T,
                              t("temperature.col.prob_T"): probs[order],
-                             t("temperature.col.prob_1"): ghost[order]})
+                             **({} if T == 1.0 else {t("temperature.col.prob_1"): ghost[order]})})
     return table
 
 
@@ -118,8 +118,9 @@ def _top() -> None:
     that the link and the curves need took twice as long in a real browser as one plain rerun."""
     logits, k, labels, T, probs, ghost = _view()
     top = int(np.argmax(probs))
-    summary = t("temperature.bars_summary", T=f"{T:g}", winner=code_span(labels[top]), p=f"{probs[top]:.4f}",
-                p1=f"{ghost[top]:.4f}")
+    at_one = T == 1.0  # the plain softmax: a comparison with T = 1 would only repeat it
+    summary = t("temperature.bars_summary_at_1" if at_one else "temperature.bars_summary", T=f"{T:g}",
+                winner=code_span(labels[top]), p=f"{probs[top]:.4f}", p1=f"{ghost[top]:.4f}")
     if k <= view.LIVE_BARS:
         # The handle, the bars at T and the readouts are drawn in the browser and follow the hand.
         view.t_handle(state, logits=logits, labels=labels)
@@ -134,7 +135,8 @@ def _top() -> None:
     with chart_col:
         chart(_memo("bars", _bars), summary=summary, table=_bars_table(), key="temperature_bars")
     with ctrl_col:
-        st.metric(t("temperature.top_prob"), f"{probs[top]:.4f}", delta=f"{probs[top] - ghost[top]:+.4f}",
+        st.metric(t("temperature.top_prob"), f"{probs[top]:.4f}",
+                  delta=None if at_one else f"{probs[top] - ghost[top]:+.4f}",
                  help=t("temperature.top_prob_help"))
         st.metric(t("temperature.effective"), f"{float(sc.effective_choices(probs)):.3g}",
                  help=t("temperature.effective_help", k=k))
@@ -147,10 +149,11 @@ _top()
 logits, k, labels, T, probs, ghost = _view()
 H, log_k = float(sc.entropy(probs)), float(np.log(k))
 
-limits = sc.temperature_limits(logits)
-cold = [f"{code_span(labels[i], limit=20)} {limits.cold[i]:g}" for i in np.flatnonzero(limits.cold)[:6]]
-st.info(t("temperature.limits_body", cold=", ".join(cold), m=int(np.count_nonzero(limits.cold)), k=k,
-          u=f"{1 / k:.3g}"), icon=":material/thermostat:")
+tied = np.flatnonzero(sc.temperature_limits(logits).cold)  # the classes that share the argmax limit
+names = ", ".join(code_span(labels[i], limit=20) for i in tied[:6]) + (", …" if len(tied) > 6 else "")
+cold = (t("temperature.limits_one", winner=names) if len(tied) == 1 else
+        t("temperature.limits_tie", m=len(tied), share=f"{1 / len(tied):.3g}", tied=names))
+st.info(t("temperature.limits_body", cold=cold, u=f"{1 / k:.3g}"), icon=":material/thermostat:")
 if T <= sc.TEMPERATURE_LO:
     st.warning(t("temperature.at_floor", T=f"{T:g}"), icon=":material/ac_unit:")
 

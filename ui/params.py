@@ -8,11 +8,19 @@ The README's table of URL parameters is generated from here (``python -m ui.para
 from __future__ import annotations
 
 from ui.i18n import LANGS
-from ui.state import BoolParam, ChoiceParam, FloatParam, IntParam, LabelsParam, LogitsParam, Param
+from ui.classroom.store import CODE_LENGTH, CODE_PATTERN, KEY_PATTERN
+from ui.state import BoolParam, ChoiceParam, FloatParam, IntParam, LabelsParam, LogitsParam, Param, TokenParam
 
 GLOBAL: tuple[Param, ...] = (
     ChoiceParam("lang", default="", choices=LANGS),  # "" = the browser's locale decides
     BoolParam("projector", default=False),
+)
+
+# Class mode, read once per session by ui/classroom/view.py. The teacher key is only ever in the teacher's own URL.
+CLASSROOM: tuple[Param, ...] = (
+    TokenParam("room", default="", pattern=CODE_PATTERN.pattern, upper=True,
+               allowed=f"{CODE_LENGTH} letters and digits, no 0, O, 1 or I"),
+    TokenParam("teacher", default="", pattern=KEY_PATTERN.pattern, allowed="the teacher's key (teacher's URL only)"),
 )
 
 LOGITS = LogitsParam("logits", default=(2.0, 1.0, 0.5), shared=True)
@@ -100,7 +108,7 @@ PAGES: dict[str, tuple[Param, ...]] = {
 def markdown_table() -> str:
     """The README's table of URL parameters."""
     rows = ["| page | parameter | kind | default | allowed |", "|---|---|---|---|---|"]
-    for page, params in [("(all)", GLOBAL), *PAGES.items()]:
+    for page, params in [("(all)", GLOBAL + CLASSROOM), *PAGES.items()]:
         for p in params:
             allowed = ""
             if isinstance(p, (FloatParam, IntParam)):
@@ -113,7 +121,10 @@ def markdown_table() -> str:
                 allowed = "comma-separated numbers, 2 to 10,000"
             elif isinstance(p, LabelsParam):
                 allowed = "comma-separated names, shown as plain text"
-            default = p.format(p.default) if p.default not in ("", ()) else "(automatic)"
+            elif isinstance(p, TokenParam):
+                allowed = p.allowed
+            default = (p.format(p.default) if p.default not in ("", ()) else
+                       "(none)" if isinstance(p, TokenParam) else "(automatic)")
             rows.append(f"| {page} | `{p.name}` | {type(p).__name__[:-5].lower()} | {default} | {allowed} |")
     return "\n".join(rows)
 

@@ -16,6 +16,7 @@ Parsing and formatting are pure (no Streamlit), so they are tested directly.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -139,6 +140,24 @@ class LabelsParam(Param):
         return ",".join(value)
 
 
+@dataclass(frozen=True)
+class TokenParam(Param):
+    """A short code or key (class mode's room and teacher key), matched whole against ``pattern``.
+
+    ``upper``: the value is read as typed or read aloud, so case, spaces and dashes do not matter.
+    """
+
+    pattern: str = ""
+    upper: bool = False
+    allowed: str = ""  # for the README's table
+
+    def parse(self, raw: str) -> str:
+        text = re.sub(r"[\s-]", "", raw).upper() if self.upper else raw.strip()
+        if not re.fullmatch(self.pattern, text):
+            raise ParamError("bad_token")
+        return text
+
+
 @dataclass
 class PageState:
     """The parameters of the page being shown, bound to ``st.session_state``."""
@@ -233,12 +252,16 @@ def page_state(page: str, params: tuple[Param, ...]) -> PageState:
     return state
 
 
-def sync(global_query: dict[str, str]) -> str:
-    """Write the visible state to the URL; returns the query string."""
+def sync(global_query: dict[str, str], *, private: dict[str, str] | None = None) -> str:
+    """Write the visible state to the URL; returns the query string to share.
+
+    ``private`` values (the teacher's key) go into this browser's URL but not into the returned string.
+    """
     query = dict(global_query)
     state = st.session_state.get(f"_state.{st.session_state.get(_PAGE)}")
     if state is not None:
         query.update(state.query())
-    if query != st.query_params.to_dict():
-        st.query_params.from_dict(query)
+    shown = {**query, **(private or {})}
+    if shown != st.query_params.to_dict():
+        st.query_params.from_dict(shown)
     return urlencode(query, safe=",")  # commas stay readable: logits=2,1,0.5

@@ -188,7 +188,7 @@ class Bars {
   }
 
   /** Draw `values` on a fixed y range [lo, hi]; `ref` is a horizontal reference line (1/K), `ghost` bars beside. */
-  draw({ values, labels, lo, hi, digits, title, ref, legend, ghost, width, height }) {
+  draw({ values, labels, lo, hi, digits, title, ref, legend, ghost, hideGhost = false, width, height }) {
     if (this.n !== values.length || (ghost && this.ghosts.length !== values.length) || (!ghost && this.ghosts.length))
       this.build(labels, { ghost: !!ghost });
     const s = this.view.sizes;
@@ -234,7 +234,8 @@ class Bars {
       if (ghost) {
         const g = y(ghost[i]);
         attrs(this.ghosts[i], { x: String(x0), width: String(barW), y: String(Math.min(base, g)),
-                                height: String(Math.max(Math.abs(base - g), 0.5)) });
+                                height: String(Math.max(Math.abs(base - g), 0.5)),
+                                visibility: hideGhost ? "hidden" : "visible" });
       }
       const label = this.values[i];
       label.textContent = fmt(v, digits);
@@ -428,17 +429,19 @@ class TemperatureView extends View {
     this.root.classList.toggle("ssl-wide", wide);
     const cw = wide ? this.width * 0.66 : this.width - 4;
     const tT = fmtG(T, 3);
+    // At T = 1 the ghosts would only repeat the bars: hidden, keeping their room so that nothing jumps mid-drag.
+    const atOne = T === 1;
     this.probs.draw({ values: probs, labels: d.labels, lo: 0, hi: 1.15, digits: 3, ghost: this.ghost,
-                      title: d.text.bars_title.replace("{T}", tT), ref: 1 / k,
+                      hideGhost: atOne, title: d.text.bars_title.replace("{T}", tT), ref: 1 / k,
                       legend: [{ kind: "bar", text: d.text.now_name.replace("{T}", tT) },
-                               { kind: "ghost", text: d.text.ghost_name }],
+                               ...(atOne ? [] : [{ kind: "ghost", text: d.text.ghost_name }])],
                       width: cw, height: Math.round(this.sizes.height * 0.8) });
     this.probs.publish(probs);
     const top = argmax(probs);
     const H = entropy(probs);
     const logK = Math.log(k);
     const rows = [
-      [d.text.top_prob, fmt(probs[top], 4), d.text.top_prob_note.replace("{delta}", `${probs[top] - this.ghost[top] >= 0 ? "+" : "−"}${fmt(Math.abs(probs[top] - this.ghost[top]), 4)}`).replace("{winner}", d.labels[top])],
+      [d.text.top_prob, fmt(probs[top], 4), atOne ? d.labels[top] : d.text.top_prob_note.replace("{delta}", `${probs[top] - this.ghost[top] >= 0 ? "+" : "−"}${fmt(Math.abs(probs[top] - this.ghost[top]), 4)}`).replace("{winner}", d.labels[top])],
       [d.text.entropy, `${fmt(H, 4)} ${d.text.nats}`, `${fmt(entropyBits(probs), 4)} ${d.text.bits} · ${d.text.share.replace("{share}", `${Math.round(100 * H / logK)}%`)}`],
       [d.text.effective, fmtG(effectiveChoices(probs), 3), d.text.effective_note.replace("{k}", String(k))],
     ];

@@ -29,7 +29,7 @@ def live_charts(state, logits: np.ndarray, labels: list[str], probs: np.ndarray,
                         k=len(probs)), table, key="prob_chart")
 
 
-def plotly_charts(logits: np.ndarray, labels: list[str], probs: np.ndarray, table, sty) -> None:
+def plotly_charts(logits: np.ndarray, labels: list[str], probs: np.ndarray, table, sty, *, shown) -> None:
     """Many classes (or logits beyond the handles): the Plotly charts, edited through the text box."""
     k = len(logits)
     winner = int(np.argmax(probs))
@@ -39,12 +39,12 @@ def plotly_charts(logits: np.ndarray, labels: list[str], probs: np.ndarray, tabl
     with left:
         fig = charts.probability_bars(probs, labels, style=sty, title=t("softmax.prob_title"),
                                       y_title=t("softmax.prob_axis"), uniform_text=t("softmax.uniform", k=k,
-                                      u=f"{1 / k:.3g}"), others_label=t("softmax.others"))
+                                      u=f"{1 / k:.3g}"), others_label=t("softmax.others"), shown=shown)
         chart(fig, summary=t("softmax.prob_summary", winner=code_span(labels[winner]), p=f"{probs[winner]:.4f}",
                              k=k), table=table, key="prob_chart")
     with right:
         fig = charts.logit_bars(logits, labels, style=sty, title=t("softmax.logit_title"),
-                                y_title=t("softmax.logit_axis"))
+                                y_title=t("softmax.logit_axis"), others_label=t("softmax.others_logit"))
         chart(fig, summary=t("softmax.logit_summary", winner=code_span(labels[winner]),
                              z=f"{logits[winner]:.4g}"), key="logit_chart")
     if k > 30:
