@@ -1,12 +1,11 @@
 """Logits -> probabilities: drag a logit, watch every probability move."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import softmax_core as sc
 from ui.charts import softmax as charts
-from ui.components import (chart, class_names, code_span, columns, logits_error, logits_input, page_setup, quiz,
+from ui.components import (class_names, code_span, columns, logits_error, logits_input, page_setup, quiz,
                            set_logits, style)
 from ui.i18n import t
 from ui.views import softmax as view
@@ -38,11 +37,6 @@ def _on_preset() -> None:
 
 def _on_labels() -> None:
     state["labels"] = tuple(sc.parse_labels(st.session_state[state.key("labels_text")]))
-
-
-def _change(diff: float) -> str:
-    """The largest change in a probability, in words: exactly none is said as such, not as "0.0e+00, rounding"."""
-    return t("softmax.identical") if diff == 0 else t("softmax.rounding", diff=f"{diff:.1e}")
 
 
 def _resize(delta: int) -> None:
@@ -91,58 +85,9 @@ with st.expander(t("softmax.edit_as_text"), expanded=MAX_SLIDERS < k <= 200, ico
 part = st.radio(t("softmax.part"), PARTS, key=state.key("part"), horizontal=True,
                 format_func=lambda name: t(f"softmax.parts.{name}"))
 if part == "steps":
-    st.header(t("softmax.steps_heading"))
-    st.markdown(t("softmax.steps_intro"))
-    st.latex(r"p_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j")
-    rows = order[:len(shown.index)] if shown.folded else np.arange(k)
-    parts = sc.softmax_steps(logits)
-    steps = pd.DataFrame({
-        t("softmax.col.class"): [labels[i] for i in rows],
-        t("softmax.col.logit"): logits[rows],
-        t("softmax.col.shifted"): parts.shifted[rows],
-        t("softmax.col.exp"): parts.exps[rows],
-        t("softmax.col.prob"): parts.probs[rows],
-    })
-    st.dataframe(steps, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.6g") for c in steps.columns[1:]})
-    if k > 30:
-        st.caption(t("softmax.steps_folded", n=len(rows), k=f"{k:,}"))
-    total = float(probs.sum())
-    deviation = abs(total - 1.0)
-    tolerance = 10.0 ** np.ceil(np.log10(max(deviation, k * np.finfo(float).eps)))
-    with np.errstate(over="ignore"):  # e^max overflows for logits past about 709: then Σ e^z is not shown
-        raw = float(np.exp(logits.max()) * parts.total)
-    sums = (t("softmax.sums_both", shifted=f"{parts.total:.6g}", raw=f"{raw:.6g}") if np.isfinite(raw)
-            else t("softmax.sums_shifted", shifted=f"{parts.total:.6g}"))
-    st.success(t("softmax.sum_check", sums=sums, total=f"{total:.17g}", dev=f"{deviation:.1e}",
-                 tol=f"{tolerance:.0e}", k=k), icon=":material/functions:")
-
-if part == "invariances":
-    st.header(t("softmax.invariance_heading"))
-    shift_col, scale_col = st.columns(2, gap="large")
-    with shift_col:
-        st.subheader(t("softmax.shift_heading"))
-        c = st.slider(t("softmax.shift_slider"), -10.0, 10.0, step=0.5, key=state.key("c"))
-        moved = sc.softmax(logits + c)
-        diff = float(np.max(np.abs(moved - probs)))
-        st.markdown(t("softmax.shift_result", c=f"{c:+g}", change=_change(diff)))
-        st.dataframe(pd.DataFrame({t("softmax.col.class"): labels[:20], t("softmax.col.prob"): probs[:20],
-                                   t("softmax.col.prob_shifted"): moved[:20]}), hide_index=True, width="stretch",
-                     column_config={t("softmax.col.prob"): st.column_config.NumberColumn(format="%.17g"),
-                                    t("softmax.col.prob_shifted"): st.column_config.NumberColumn(format="%.17g")})
-    with scale_col:
-        st.subheader(t("softmax.scale_heading"))
-        s = st.slider(t("softmax.scale_slider"), 0.1, 5.0, step=0.1, key=state.key("s"))
-        scaled = sc.softmax(logits * s)
-        fig = charts.probability_bars(scaled, labels, style=sty._replace(height=int(sty.height * 0.8)),
-                                      title=t("softmax.scaled_title", s=f"{s:g}"), y_title=t("softmax.prob_axis"),
-                                      uniform_text=t("softmax.uniform", k=k, u=f"{1 / k:.3g}"),
-                                      others_label=t("softmax.others"), shown=shown)
-        chart(fig, summary=t("softmax.scaled_summary", s=f"{s:g}", temp=f"{1 / s:.3g}",
-                             p=f"{scaled[winner]:.4f}"), key="scaled_chart")
-        st.page_link("pages/temperature.py", label=t("softmax.to_temperature", temp=f"{1 / s:.3g}"),
-                     icon=":material/thermostat:",
-                     query_params={"logits": sc.format_logits(logits[:200]), "T": f"{min(max(1 / s, 0.05), 20):.4g}"})
+    view.steps_part(logits, labels, probs, order, shown)
+elif part == "invariances":
+    view.invariances_part(state, logits, labels, probs, shown, sty)
 
 # ---- the misconception, computed live ---------------------------------------------------------------------------
 st.header(t("softmax.myth_heading"))
@@ -158,4 +103,4 @@ st.info(t("softmax.myth_body", p=f"{lead[0]:.4f}", q=f"{lead[1]:.4f}", odds=f"{l
 plus5 = sc.softmax(logits + 5.0)
 quiz("softmax.plus5", question=t("softmax.quiz.question"),
      options=[t("softmax.quiz.a"), t("softmax.quiz.b"), t("softmax.quiz.c"), t("softmax.quiz.d")], answer=1,
-     explanation=t("softmax.quiz.explanation", change=_change(float(np.max(np.abs(plus5 - probs))))))
+     explanation=t("softmax.quiz.explanation", change=view.change_in_words(float(np.max(np.abs(plus5 - probs))))))
