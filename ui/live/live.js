@@ -37,9 +37,9 @@ function fill(node, template, values) {
 
 /** Shrink an SVG text's font until it fits ``width`` px: a long title on a phone must not be clipped. */
 function fitText(node, width, size) {
-  node.setAttribute("font-size", String(size));
+  node.style.fontSize = `${size}px`; // a style, not an attribute: the stylesheet's font-size would win over that
   const len = node.getComputedTextLength ? node.getComputedTextLength() : 0;
-  if (len > width && len > 0) node.setAttribute("font-size", (size * width / len).toFixed(1));
+  if (len > width && len > 0) node.style.fontSize = `${((size * width) / len).toFixed(1)}px`;
 }
 
 const fmt = (x, digits) => (Number.isFinite(x) ? x.toFixed(digits) : x > 0 ? "∞" : "−∞");
