@@ -148,7 +148,7 @@ def test_a_touch_drag_moves_the_handle_without_scrolling_the_page(browser, app_s
 def test_a_preset_from_python_moves_the_handles(app):
     app.open("softmax", logits="2,1,0.5")
     app.choose(app.page.locator('[data-testid="stSelectbox"]').filter(has_text="Load an example"),
-               "Notebook example: [1.6, 1.1, 1.1]")
+               "Two tied behind the leader: [1.6, 1.1, 1.1]")
     app.page.wait_for_function("() => [...document.querySelectorAll('.ssl-root [role=\"slider\"]')]"
                                ".map(h => h.getAttribute('aria-valuenow')).join() === '1.6,1.1,1.1'", timeout=10_000)
     assert_drawn_is_the_core_softmax([state(app)], logits_of=lambda s: s["values"])
