@@ -18,8 +18,9 @@ def press_on_t(app, key):
     app.page.locator(HANDLE).first.focus()
     app.page.keyboard.press(key)
     t_now = float(app.page.locator(HANDLE).first.get_attribute("aria-valuenow"))
-    app.page.wait_for_function("v => new URLSearchParams(location.search).get('T') === v", arg=f"{t_now:g}",
-                               timeout=30_000)
+    # T = 1 is the default, which the link leaves out
+    app.page.wait_for_function("v => (new URLSearchParams(location.search).get('T') || '1') === v",
+                               arg=f"{t_now:g}", timeout=30_000)
     app.wait_idle()
 
 
