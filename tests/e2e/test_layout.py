@@ -22,9 +22,9 @@ def _cases():
 
 
 def _open(app, path, **query):
-    # A part's first visit may train the calibration page's network (about a minute on a busy machine).
+    # A part's first visit may train the calibration page's network (minutes on a busy machine).
     app.page.goto(app.url_for(path, **query))
-    app.wait_idle(timeout=120_000)
+    app.wait_idle(timeout=240_000)
 
 
 @pytest.mark.parametrize(("where", "part"), list(_cases()))

@@ -66,3 +66,11 @@ def test_lines_and_metric_bars_show_the_values_given():
     fig = charts.metric_bars(["x", "<b>y</b>"], [0.5, np.inf], style=STYLE)
     assert list(fig.data[0].text) == ["0.5000", "inf"]
     assert fig.layout.xaxis.ticktext == ("x", "&lt;b&gt;y&lt;/b&gt;")
+
+
+def test_a_wrapped_title_keeps_its_room_above_the_marker_labels():
+    """The binning chart's two-line title ran into "your 15 bins" above the plot."""
+    one = charts.lines([5, 10], [("a", [0.1, 0.2])], style=STYLE, title="ECE", markers=[(5, "m")])
+    two = charts.lines([5, 10], [("a", [0.1, 0.2])], style=STYLE, markers=[(5, "m")],
+                       title="ECE of the same predictions under different binnings")
+    assert two.layout.margin.t - one.layout.margin.t >= 1.25 * STYLE.title_size - 1

@@ -132,3 +132,9 @@ def test_curve_values_are_printed_on_the_side_their_curve_leaves_free():
                               ghost=sc.softmax(LOGITS), style=STYLE)
     marks = {d.text[0].split()[0]: d.textposition for d in fig.data if d.mode == "markers+text"}
     assert marks["A"] == "bottom right" and marks["C"] == "top right"  # A (smallest logit) rises with T, C falls
+
+
+def test_stage_bars_leave_a_projector_title_its_room():
+    """A fixed 50 px top margin cut the pipeline's titles in projector type."""
+    fig = charts.stage_bars(np.array([0.5, 0.5]), ["a", "b"], style=theme.PROJECTOR, title="1. logits ÷ T (T = 1)")
+    assert fig.layout.margin.t >= 2 * theme.PROJECTOR.title_size

@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, figure, fitted_bar_text, fmt_value, log_ticks, merge, vline
+from ui.charts.common import (TITLE_WIDTH, base_layout, category_axis, figure, fitted_bar_text, fmt_value, log_ticks,
+                               merge, vline, wrap_lines)
 
 
 def reliability_diagram(bins, *, style: theme.Style, title: str = "", x_title: str = "", y_title: str = "",
@@ -131,7 +132,9 @@ def lines(x: Sequence[float], series: Sequence[tuple[str, Sequence[float]]], *, 
                       "xshift": -4 if left else (4 if len(markers) > 1 else 0),
                       "font": {"size": style.font_size - 2, "color": colour}})
     extra = {"shapes": shapes, "annotations": notes} if markers else {}
-    top = (60 if title else 20) + (round(1.6 * style.font_size) if markers else 0)
+    title_lines = len(wrap_lines(title, TITLE_WIDTH * style.title_size, style.title_size)) if title else 0
+    top = (60 + round(1.25 * style.title_size * (title_lines - 1)) if title else 20) + (
+        round(1.6 * style.font_size) if markers else 0)
     # Room for a legend that wraps to one name a row in a narrow column, so the plot keeps its height.
     height = style.height + round((len(series) - 1) * (1.9 * style.font_size + 6))
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title, height=height),

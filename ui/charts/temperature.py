@@ -260,7 +260,9 @@ def stage_bars(values, labels: Sequence[str], *, style: theme.Style, title: str 
         base_layout(style, title=title, height=height or int(style.height * 1.15)), {
             "yaxis": {**category_axis(labels), "autorange": "reversed", "showticklabels": False},
             "xaxis": {"range": x_range or [lo, max(0.0, float(values.max())) + 1.0 * span], "showticklabels": False},
-            "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+            # The top margin is base_layout's when titled: it fits the title's type and lines (50 px cut a
+            # projector's title).
+            "margin": {"l": 10, "r": 10, "b": 10, **({} if title else {"t": 10})},
         }))
 
 
