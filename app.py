@@ -6,7 +6,8 @@ import streamlit as st
 
 from ui import state
 from ui.classroom import view as classroom
-from ui.components import SHELL_ACTIVE, begin_page_run, code_span, is_projector, set_projector, share_box, show_param_warnings
+from ui.components import (SHELL_ACTIVE, begin_page_run, code_span, is_projector, lan_addresses, set_projector,
+                           share_box, share_origin, show_param_warnings)
 from ui.i18n import LANGS, lang_from_locale, language_name, set_language, t
 from ui.nav import PAGES
 from ui.params import GLOBAL
@@ -22,8 +23,10 @@ set_language(st.session_state["lang_select"])
 set_projector(st.session_state["projector_toggle"])
 # An emoji favicon is drawn by the browser; a :material: one would be fetched from a font CDN.
 # "auto": the sidebar starts open on a wide screen and closed on a phone, where it would cover the page.
+# In projector mode it closes (also right after the teacher turns the mode on: the browser acts on a change of
+# this value), so its 380 px do not push the charts below a 720 px screen; its arrow opens it again.
 st.set_page_config(page_title=t("common.app_title"), page_icon="📊", layout="wide",
-                   initial_sidebar_state="auto")
+                   initial_sidebar_state="collapsed" if is_projector() else "auto")
 
 pages, sections = {}, {}
 for entry in PAGES:
@@ -43,7 +46,9 @@ with st.sidebar:
 
 if is_projector():
     # rem-based sizes scale with the root font size: one rule enlarges all text.
-    st.html("<style>html { font-size: 24px; } [data-testid='stSidebar'] { min-width: 380px; }</style>")
+    # The sidebar's width only while open: on a closed one it would leave a strip over the page.
+    st.html("<style>html { font-size: 24px; } "
+            "[data-testid='stSidebar'][data-collapsed='false'] { min-width: 380px; }</style>")
 
 show_param_warnings(st.session_state.pop("_global_warnings", []))
 classroom.room_bar(entry.key)
@@ -63,11 +68,13 @@ room_query, teacher_query = classroom.after_page(entry.key)  # publishes the tea
 global_query.update(room_query)
 query = state.sync(global_query, private=teacher_query)
 
-# The link a phone can open: this server's address, this page's path, this view's state.
+# The link a phone can open: this server's address, this page's path, this view's state. A loopback origin
+# (a teacher on localhost) is swapped for this machine's LAN address, which the phones can reach.
 parts = urlsplit(st.context.url or "")
 origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
+shared = share_origin(origin, lan=lan_addresses(), server_address=st.get_option("server.address") or "")
 base_path = st.get_option("server.baseUrlPath").strip("/")
 path = "/".join(p for p in (base_path, "" if entry.key == "home" else entry.url_path) if p)
 with share_slot:
-    share_box(f"{origin}/{path}?{query}")
+    share_box(f"{shared.origin}/{path}?{query}", note=shared.note, browser_origin=origin)
     st.caption(t("common.share.what", page=code_span(t(f"{entry.key}.nav_title"))))

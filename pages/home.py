@@ -5,13 +5,13 @@ import pandas as pd
 import streamlit as st
 
 import softmax_core as sc
-from ui.components import page_setup
+from ui.components import columns, data_table, page_setup
 from ui.i18n import t
 from ui.nav import PAGES
 
 page_setup("home")
 
-formula, example = st.columns(2, gap="large")
+formula, example = columns(2, gap="large")
 with formula:
     st.header(t("home.formula_heading"))
     st.markdown(t("home.formula_text"))
@@ -22,14 +22,15 @@ with example:
     st.markdown(t("home.example_intro"))
     logits = np.array([2.0, 1.0, 0.5])
     probs = sc.softmax(logits)
-    st.dataframe(pd.DataFrame({t("home.col.logit"): logits, t("home.col.exp"): np.exp(logits),
-                               t("home.col.prob"): probs}), hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                for c in (t("home.col.exp"), t("home.col.prob"))})
+    data_table(pd.DataFrame({t("home.col.logit"): logits, t("home.col.exp"): np.exp(logits),
+                             t("home.col.prob"): probs}),
+               formats={c: "%.4f" for c in (t("home.col.exp"), t("home.col.prob"))})
     st.warning(t("home.example_claim", p=", ".join(f"{p:.3f}" for p in probs)), icon=":material/fact_check:")
+    st.caption(t("home.number_format"))  # one rule in every language, said once: numbers are written as in code
 
 st.header(t("home.path_heading"))
 st.markdown(t("home.path_intro"))
 for step, entry in enumerate(PAGES[1:], start=1):
-    st.page_link(entry.file, label=f"{step}. {t(f'{entry.key}.nav_title')}: {t(f'home.path.{entry.key}')}",
-                 icon=entry.icon)
+    # A page link is one line cut with an ellipsis, so the sentence goes under it, where it can wrap.
+    st.page_link(entry.file, label=f"{step}. {t(f'{entry.key}.nav_title')}", icon=entry.icon)
+    st.caption(t(f"home.path.{entry.key}"))

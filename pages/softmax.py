@@ -14,7 +14,7 @@ PARTS = ("steps", "invariances")
 MAX_SLIDERS = 12  # more classes than this are edited in the text box
 SLIDER_RANGE = 10.0
 
-PRESETS = {  # catalogue key -> (logits, class names); all from the course material
+PRESETS = {  # catalogue key -> (logits, class names): the usual worked examples, and cases that teach
     "all_equal": ((1.0, 1.0, 1.0), ()),
     "c_moves": ((1.0, 1.0, 1.5), ()),
     "one_strong": ((-5.0, -5.0, 5.0), ()),
@@ -44,6 +44,11 @@ def _on_preset() -> None:
 
 def _on_labels() -> None:
     state["labels"] = tuple(sc.parse_labels(st.session_state[state.key("labels_text")]))
+
+
+def _change(diff: float) -> str:
+    """The largest change in a probability, in words: exactly none is said as such, not as "0.0e+00, rounding"."""
+    return t("softmax.identical") if diff == 0 else t("softmax.rounding", diff=f"{diff:.1e}")
 
 
 def _resize(delta: int) -> None:
@@ -76,7 +81,9 @@ with slider_col:
 # ---- the charts -----------------------------------------------------------------------------------------------
 probs = sc.softmax(logits)
 winner = int(np.argmax(probs))
-order = np.argsort(-probs, kind="stable")  # most probable first; ties in class order
+# Most probable first, ranked by logit (probabilities that underflow to 0 would tie); ties in class order.
+order = np.argsort(-logits, kind="stable")
+shown = charts.top_classes(logits)  # the same classes in both charts and the step table
 
 
 def table() -> pd.DataFrame:  # built only when the student opens it
@@ -90,12 +97,13 @@ with chart_col:
     with left:
         fig = charts.probability_bars(probs, labels, style=sty, title=t("softmax.prob_title"),
                                       y_title=t("softmax.prob_axis"), uniform_text=t("softmax.uniform", k=k,
-                                      u=f"{1 / k:.3g}"), others_label=t("softmax.others"))
+                                      u=f"{1 / k:.3g}"), others_label=t("softmax.others"),
+                                      shown=shown)
         chart(fig, summary=t("softmax.prob_summary", winner=code_span(labels[winner]), p=f"{probs[winner]:.4f}",
                              k=k), table=table, key="prob_chart")
     with right:
         fig = charts.logit_bars(logits, labels, style=sty, title=t("softmax.logit_title"),
-                                y_title=t("softmax.logit_axis"))
+                                y_title=t("softmax.logit_axis"), others_label=t("softmax.others_logit"))
         chart(fig, summary=t("softmax.logit_summary", winner=code_span(labels[winner]),
                              z=f"{logits[winner]:.4g}"), key="logit_chart")
     if k > 30:
@@ -124,24 +132,28 @@ if part == "steps":
     st.header(t("softmax.steps_heading"))
     st.markdown(t("softmax.steps_intro"))
     st.latex(r"p_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j")
-    shown = order[:20] if k > 30 else np.arange(k)
+    rows = order[:len(shown.index)] if shown.folded else np.arange(k)
     parts = sc.softmax_steps(logits)
     steps = pd.DataFrame({
-        t("softmax.col.class"): [labels[i] for i in shown],
-        t("softmax.col.logit"): logits[shown],
-        t("softmax.col.shifted"): parts.shifted[shown],
-        t("softmax.col.exp"): parts.exps[shown],
-        t("softmax.col.prob"): parts.probs[shown],
+        t("softmax.col.class"): [labels[i] for i in rows],
+        t("softmax.col.logit"): logits[rows],
+        t("softmax.col.shifted"): parts.shifted[rows],
+        t("softmax.col.exp"): parts.exps[rows],
+        t("softmax.col.prob"): parts.probs[rows],
     })
     st.dataframe(steps, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.6g") for c in steps.columns[1:]})
     if k > 30:
-        st.caption(t("softmax.steps_folded", n=len(shown), k=f"{k:,}"))
+        st.caption(t("softmax.steps_folded", n=len(rows), k=f"{k:,}"))
     total = float(probs.sum())
     deviation = abs(total - 1.0)
     tolerance = 10.0 ** np.ceil(np.log10(max(deviation, k * np.finfo(float).eps)))
-    st.success(t("softmax.sum_check", total=f"{total:.17g}", dev=f"{deviation:.1e}", tol=f"{tolerance:.0e}", k=k,
-                 sum_exp=f"{parts.total:.6g}"), icon=":material/functions:")
+    with np.errstate(over="ignore"):  # e^max overflows for logits past about 709: then Σ e^z is not shown
+        raw = float(np.exp(logits.max()) * parts.total)
+    sums = (t("softmax.sums_both", shifted=f"{parts.total:.6g}", raw=f"{raw:.6g}") if np.isfinite(raw)
+            else t("softmax.sums_shifted", shifted=f"{parts.total:.6g}"))
+    st.success(t("softmax.sum_check", sums=sums, total=f"{total:.17g}", dev=f"{deviation:.1e}",
+                 tol=f"{tolerance:.0e}", k=k), icon=":material/functions:")
 
 if part == "invariances":
     st.header(t("softmax.invariance_heading"))
@@ -151,7 +163,7 @@ if part == "invariances":
         c = st.slider(t("softmax.shift_slider"), -10.0, 10.0, step=0.5, key=state.key("c"))
         moved = sc.softmax(logits + c)
         diff = float(np.max(np.abs(moved - probs)))
-        st.markdown(t("softmax.shift_result", c=f"{c:+g}", diff=f"{diff:.1e}"))
+        st.markdown(t("softmax.shift_result", c=f"{c:+g}", change=_change(diff)))
         st.dataframe(pd.DataFrame({t("softmax.col.class"): labels[:20], t("softmax.col.prob"): probs[:20],
                                    t("softmax.col.prob_shifted"): moved[:20]}), hide_index=True, width="stretch",
                      column_config={t("softmax.col.prob"): st.column_config.NumberColumn(format="%.17g"),
@@ -163,7 +175,7 @@ if part == "invariances":
         fig = charts.probability_bars(scaled, labels, style=sty._replace(height=int(sty.height * 0.8)),
                                       title=t("softmax.scaled_title", s=f"{s:g}"), y_title=t("softmax.prob_axis"),
                                       uniform_text=t("softmax.uniform", k=k, u=f"{1 / k:.3g}"),
-                                      others_label=t("softmax.others"))
+                                      others_label=t("softmax.others"), shown=shown)
         chart(fig, summary=t("softmax.scaled_summary", s=f"{s:g}", temp=f"{1 / s:.3g}",
                              p=f"{scaled[winner]:.4f}"), key="scaled_chart")
         st.page_link("pages/temperature.py", label=t("softmax.to_temperature", temp=f"{1 / s:.3g}"),
@@ -184,4 +196,4 @@ st.info(t("softmax.myth_body", p=f"{lead[0]:.4f}", q=f"{lead[1]:.4f}", odds=f"{l
 plus5 = sc.softmax(logits + 5.0)
 quiz("softmax.plus5", question=t("softmax.quiz.question"),
      options=[t("softmax.quiz.a"), t("softmax.quiz.b"), t("softmax.quiz.c"), t("softmax.quiz.d")], answer=1,
-     explanation=t("softmax.quiz.explanation", diff=f"{float(np.max(np.abs(plus5 - probs))):.1e}"))
+     explanation=t("softmax.quiz.explanation", change=_change(float(np.max(np.abs(plus5 - probs))))))

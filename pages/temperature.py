@@ -11,7 +11,7 @@ from ui.components import (cached_figure, cached_result, chart, class_names, cod
 from ui.i18n import current_language, t
 
 PARTS = ("curves", "animation", "sampling", "next_word", "decisions")
-PRESETS = {  # catalogue key -> logits; course examples plus two that show ties and near-ties
+PRESETS = {  # catalogue key -> logits; the usual worked examples plus two that show ties and near-ties
     "course": (2.0, 1.0, 0.5),
     "tie": (2.0, 2.0, 1.0, 0.0),
     "close": (1.0, 0.9, 0.8, 0.7, 0.6),
@@ -85,13 +85,14 @@ def _top() -> None:
     logits, k, labels, T, probs, ghost = _view()
     H, H_bits, log_k = float(sc.entropy(probs)), float(sc.entropy_bits(probs)), float(np.log(k))
     top = int(np.argmax(probs))
+    at_one = T == 1.0  # the plain softmax: a comparison with T = 1 would only repeat it
     # The slider right above the chart, and the readouts after it: on a phone the columns stack, and the chart
     # must stay in view while the thumb moves.
     _t_slider("T", t("temperature.T"), t("temperature.T_help"))
     chart_col, ctrl_col = st.columns([2.2, 1], gap="medium")
 
     def bars():
-        fig = cached_figure(charts.temperature_bars, probs, ghost, tuple(labels), style=sty,
+        fig = cached_figure(charts.temperature_bars, probs, None if at_one else ghost, tuple(labels), style=sty,
                       title=t("temperature.bars_title", T=f"{T:g}"), y_title=t("temperature.prob_axis"),
                       now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
                       uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
@@ -103,15 +104,17 @@ def _top() -> None:
                                  t("temperature.col.logit"): logits[order],
                                  t("temperature.col.scaled"): logits[order] / T,
                                  t("temperature.col.prob_T"): probs[order],
-                                 t("temperature.col.prob_1"): ghost[order]})
+                                 **({} if at_one else {t("temperature.col.prob_1"): ghost[order]})})
         return fig, table
 
     with chart_col:
         fig, table = _memo("bars", bars)
-        chart(fig, summary=t("temperature.bars_summary", T=f"{T:g}", winner=code_span(labels[top]),
+        chart(fig, summary=t("temperature.bars_summary_at_1" if at_one else "temperature.bars_summary", T=f"{T:g}",
+                             winner=code_span(labels[top]),
                              p=f"{probs[top]:.4f}", p1=f"{ghost[top]:.4f}"), table=table, key="temperature_bars")
     with ctrl_col:
-        st.metric(t("temperature.top_prob"), f"{probs[top]:.4f}", delta=f"{probs[top] - ghost[top]:+.4f}",
+        st.metric(t("temperature.top_prob"), f"{probs[top]:.4f}",
+                  delta=None if at_one else f"{probs[top] - ghost[top]:+.4f}",
                  help=t("temperature.top_prob_help"))
         st.metric(t("temperature.effective"), f"{float(sc.effective_choices(probs)):.3g}",
                  help=t("temperature.effective_help", k=k))
@@ -129,10 +132,11 @@ _top()
 logits, k, labels, T, probs, ghost = _view()
 H, log_k = float(sc.entropy(probs)), float(np.log(k))
 
-limits = sc.temperature_limits(logits)
-cold = [f"{code_span(labels[i], limit=20)} {limits.cold[i]:g}" for i in np.flatnonzero(limits.cold)[:6]]
-st.info(t("temperature.limits_body", cold=", ".join(cold), m=int(np.count_nonzero(limits.cold)), k=k,
-          u=f"{1 / k:.3g}"), icon=":material/thermostat:")
+tied = np.flatnonzero(sc.temperature_limits(logits).cold)  # the classes that share the argmax limit
+names = ", ".join(code_span(labels[i], limit=20) for i in tied[:6]) + (", …" if len(tied) > 6 else "")
+cold = (t("temperature.limits_one", winner=names) if len(tied) == 1 else
+        t("temperature.limits_tie", m=len(tied), share=f"{1 / len(tied):.3g}", tied=names))
+st.info(t("temperature.limits_body", cold=cold, u=f"{1 / k:.3g}"), icon=":material/thermostat:")
 if T <= sc.TEMPERATURE_LO:
     st.warning(t("temperature.at_floor", T=f"{T:g}"), icon=":material/ac_unit:")
 

@@ -19,10 +19,12 @@ import numpy as np
 
 from .softmax import CoreValueError, softmax
 
-__all__ = ["UploadError", "Predictions", "load_predictions", "PROBS_TOLERANCE"]
+__all__ = ["UploadError", "Predictions", "Detection", "load_predictions", "row_tolerances", "PROBS_TOLERANCE"]
 
-#: How far from 1 a row of probabilities may sum (auto-detection, and the check when kind="probs").
+#: How far from 1 a row of full-precision probabilities (an .npz) may sum. A CSV row may be off by more: by
+#: the rounding of the digits it was written with (see :func:`row_tolerances`).
 PROBS_TOLERANCE = 1e-6
+_CLOSE = 1e-12  # rows summing to 1 this closely are probabilities however they were written
 _KINDS = ("auto", "logits", "probs")
 
 
@@ -53,6 +55,25 @@ class Predictions(NamedTuple):
     """(N,) true classes, 0..K-1."""
     kind: str
     """``"logits"`` or ``"probs"``: what the file held."""
+    detection: "Detection | None" = None
+    """Why a CSV read with ``kind="auto"`` was taken for ``kind``; None when the caller or the .npz decided."""
+
+
+class Detection(NamedTuple):
+    """The evidence behind reading a CSV as probabilities or as logits."""
+
+    in_unit_interval: bool
+    """Every class value lies in [0, 1]."""
+    row: int
+    """The row (0-based) whose sum is furthest from 1 measured against its tolerance."""
+    row_sum: float
+    """That row's sum."""
+    tolerance: float
+    """How far from 1 that row may sum given the digits it was written with."""
+
+    @property
+    def sums_to_one(self) -> bool:
+        return self.in_unit_interval and abs(self.row_sum - 1) <= self.tolerance
 
 
 # --------------------------------------------------------------------------------------------------
@@ -257,13 +278,80 @@ def _check_labels(labels, n_classes):
     return labels.astype(np.intp)
 
 
-def _probs_off_by(values):
-    """Largest |row sum - 1| and its row, or None if some value is outside [0, 1]."""
-    if values.min() < 0 or values.max() > 1:
-        return None
-    off = np.abs(values.sum(axis=1) - 1)
-    row = int(np.argmax(off))
-    return off[row], row
+def _written_places(values):
+    """How many decimals each value shows: the fewest d that give back the same float (0.123457 -> 6,
+    1.5e-05 -> 6, 0.25 -> 2), 17 beyond 15 decimals.
+
+    Rounding a d-decimal integer count back (``round(v * 10**d) / 10**d``) is exact for d <= 15, so the
+    comparison is exact too. Trailing zeros cannot be seen: "0.5000" shows 1 decimal.
+    """
+    places = np.full(values.shape, 17)
+    todo = np.arange(values.size)
+    for d in range(16):
+        v = values[todo]
+        hit = np.round(v * 10.0**d) / 10.0**d == v
+        places[todo[hit]] = d
+        todo = todo[~hit]
+        if not todo.size:
+            break
+    return places
+
+
+_SAMPLE = 100_000  # values enough to learn how a file was written
+
+
+def _writing_steps(values):
+    """The step each value was written with (10**-decimals), trailing zeros seen through.
+
+    A writer rounds values of one size alike: to fixed decimals ("%.6f", ``round(p, 6)``), or to significant
+    digits ("%.6g"), where the step shrinks with the value's decade. So the most common number of decimals
+    among the values of a decade, learnt from a sample spread over the file, is that decade's step; a value
+    showing fewer ("0.5" in a 6-decimal file) had zeros dropped, and the rare value showing more gets the
+    decade's coarser step, which only widens its row's tolerance. Exact 0 and 1 get the coarsest step seen.
+    """
+    flat = values.ravel()
+    inner = (flat > 0) & (flat < 1)
+    if not inner.any():
+        return np.zeros(values.shape)  # only 0 and 1: exact, however written
+    v = flat[inner]
+    decade = np.minimum(-np.floor(np.log10(v)).astype(np.int64), 330)  # 1 for 0.1..1, 2 for 0.01..0.1, ...
+    learn = np.linspace(0, v.size - 1, min(v.size, _SAMPLE)).astype(np.int64)
+    counts = np.bincount(decade[learn] * 18 + _written_places(v[learn]), minlength=331 * 18).reshape(331, 18)
+    seen = counts.any(axis=1)
+    # A decade missing from the sample gets the coarsest step seen: its values are too few to matter.
+    usual = np.where(seen, counts.argmax(axis=1), counts.argmax(axis=1)[seen].min())
+    step = 10.0 ** -usual.astype(float)
+    steps = np.full(flat.shape, step[seen].max())
+    steps[inner] = step[decade]
+    return steps.reshape(values.shape)
+
+
+def row_tolerances(values):
+    """How far from 1 each row of written-out probabilities may sum, from the digits it was written with.
+
+    A probability written with its last digit at place 10**-d is off from the true value by at most half of
+    that; a row's sum by at most the total of those halves, plus the float64 rounding of reading and adding K
+    numbers. A row written with 6 decimals and K classes may thus be off by (just under) K * 0.5e-6.
+
+    Examples
+    --------
+    >>> row_tolerances(np.array([[0.333333, 0.333333, 0.333333], [0.166667, 0.5, 0.333333]]))
+    array([1.5e-06, 1.5e-06])
+    """
+    values = np.asarray(values, dtype=np.float64)
+    slack = 4 * values.shape[1] * np.finfo(np.float64).eps
+    if np.all(np.abs(values.sum(axis=1) - 1) <= _CLOSE):  # every row this close passes; no digits to count
+        return np.full(len(values), max(_CLOSE, slack))
+    # Just under the bound: a row on it exactly would need every digit rounded by a full half the same way.
+    return 0.5 * _writing_steps(values).sum(axis=1) * (1 - 1e-9) + slack
+
+
+def _detect(values, tolerances):
+    """The :class:`Detection` for ``values`` against per-row ``tolerances``."""
+    in_unit = bool(values.min() >= 0 and values.max() <= 1)
+    sums = values.sum(axis=1)
+    row = int(np.argmax(np.abs(sums - 1) / tolerances))
+    return Detection(in_unit, row, float(sums[row]), float(tolerances[row]))
 
 
 def load_predictions(data, *, filename, kind="auto", max_rows=200_000, max_classes=1000):
@@ -276,8 +364,9 @@ def load_predictions(data, *, filename, kind="auto", max_rows=200_000, max_class
     filename : str
         Its name; the extension (``.csv``, ``.txt`` or ``.npz``) picks the format.
     kind : {"auto", "logits", "probs"}, optional
-        What the class columns hold. ``"auto"``: probabilities if every value lies in [0, 1] and every row
-        sums to 1 within ``PROBS_TOLERANCE``, otherwise logits. In a ``.npz`` the array's name decides
+        What the class columns hold. ``"auto"``: in a CSV, probabilities if every value lies in [0, 1] and
+        every row sums to 1 within the rounding of the digits it was written with (:func:`row_tolerances`),
+        otherwise logits; the result's ``detection`` says why. In a ``.npz`` the array's name decides
         (``logits`` first if both are there).
     max_rows, max_classes : int, optional
         Limits, so that a huge upload is refused before it is parsed.
@@ -299,8 +388,9 @@ def load_predictions(data, *, filename, kind="auto", max_rows=200_000, max_class
 
     Notes
     -----
-    Probabilities are renormalised so that each row sums to 1 exactly (a change of at most
-    ``PROBS_TOLERANCE``). Logits give probabilities by the softmax.
+    Probabilities are renormalised so that each row sums to 1 exactly (a change of at most the row's
+    tolerance: ``PROBS_TOLERANCE`` in an .npz, the rounding of its digits in a CSV). Logits give
+    probabilities by the softmax.
 
     Examples
     --------
@@ -334,22 +424,26 @@ def load_predictions(data, *, filename, kind="auto", max_rows=200_000, max_class
             filename=str(filename),
         )
     labels = _check_labels(labels, values.shape[1])
-    if kind == "auto":
-        found = _probs_off_by(values)
-        kind = "probs" if found is not None and found[0] <= PROBS_TOLERANCE else "logits"
+    detection = None
+    if kind != "logits":
+        in_unit = bool(values.min() >= 0 and values.max() <= 1)
+        # Digits are counted only where they can matter: values that could be probabilities, from a CSV.
+        tolerances = (row_tolerances(values) if in_unit and suffix != "npz"
+                      else np.full(len(values), PROBS_TOLERANCE))
+        found = _detect(values, tolerances)
+        if kind == "auto":
+            detection = found
+            kind = "probs" if found.sums_to_one else "logits"
     if kind == "logits":
-        return Predictions(values, softmax(values, axis=-1), labels, "logits")
-    found = _probs_off_by(values)
-    if found is None:
+        return Predictions(values, softmax(values, axis=-1), labels, "logits", detection)
+    if not found.in_unit_interval:
         row = int(np.argmax(((values < 0) | (values > 1)).any(axis=1)))
         raise UploadError(
             f"row {row + 1} has a probability outside [0, 1]", code="probs_out_of_range", row=row + 1
         )
-    off, row = found
-    if off > PROBS_TOLERANCE:
-        total = float(values[row].sum())
+    if not found.sums_to_one:
         raise UploadError(
-            f"the probabilities in row {row + 1} sum to {total:.6g}, not 1",
-            code="probs_not_normalised", row=row + 1, total=total,
+            f"the probabilities in row {found.row + 1} sum to {found.row_sum:.6g}, not 1",
+            code="probs_not_normalised", row=found.row + 1, total=found.row_sum,
         )
-    return Predictions(None, values / values.sum(axis=1, keepdims=True), labels, "probs")
+    return Predictions(None, values / values.sum(axis=1, keepdims=True), labels, "probs", detection)

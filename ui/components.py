@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import html
 import importlib
 import io
+import ipaddress
 import re
+import socket
 from collections.abc import Sequence
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
@@ -168,7 +174,9 @@ def chart(fig, *, summary: str, table=None, key: str | None = None) -> None:
 
     ``table`` is a DataFrame, or a function returning one, called only while the table is open.
     """
-    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True})
+    # The mode bar only on hover: always shown, it covers titles and Play/Pause on a phone.
+    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "responsive": True,
+                                                       "displayModeBar": "hover"})
     st.caption(summary)
     if table is not None:
         # Lazy: the table is sent only while its expander is open, so a slider move does not pay for it.
@@ -176,7 +184,27 @@ def chart(fig, *, summary: str, table=None, key: str | None = None) -> None:
         with st.expander(t("common.table_of_numbers"), icon=":material/table:", on_change="rerun",
                          key=f"table.{key or number}") as box:
             if box.open:
-                st.dataframe(table() if callable(table) else table, hide_index=True, width="stretch")
+                data_table(table() if callable(table) else table)
+
+
+def data_table(frame, *, formats: dict[str, str] | None = None) -> None:
+    """A table of numbers at the page's type size.
+
+    ``formats`` maps column names to printf formats ("%.4f"). st.dataframe draws on a canvas at a fixed 13 px,
+    whatever the page's type; in projector mode the table is plain HTML instead, which grows with the body text.
+    """
+    formats = formats or {}
+    if not is_projector():
+        st.dataframe(frame, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()})
+        return
+    frame = frame.to_pandas() if hasattr(frame, "to_pandas") else frame
+    shown = frame.copy()
+    for column in shown.columns:
+        fmt = formats.get(column)
+        if fmt is not None:
+            shown[column] = [("" if v is None or v != v else fmt % v) for v in frame[column]]
+    st.table(shown, hide_index=True)
 
 
 def cached_figure(builder, *args, **kwargs):
@@ -247,32 +275,154 @@ def _lock_answer(choice_key: str, locked_key: str, options: tuple[str, ...]) -> 
         st.session_state[locked_key] = options.index(choice)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def qr_png(url: str, scale: int) -> bytes | None:
-    """PNG bytes of a QR code for ``url``; None when the link is too long for any QR code."""
-    try:
-        code = segno.make(url, error="m", micro=False)
-    except segno.DataOverflowError:
+# The most a QR code can hold at error level M (version 40, byte mode): longer links get no code at all.
+QR_MAX_BYTES = 2331
+# A link longer than this is shown shortened, with its length; the full text is one click away.
+SHORT_LINK_CHARS = 80
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+
+
+def qr_fits(url: str) -> bool:
+    """Whether ``url`` fits in a QR code, known without encoding it (encoding a long link takes ~0.2 s)."""
+    return len(url.encode("utf-8")) <= QR_MAX_BYTES
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def qr_svg(url: str) -> str | None:
+    """A QR code for ``url`` as SVG markup that scales to any size; None when the link is too long.
+
+    SVG rather than PNG: one drawing serves the sidebar and the full-screen view, it costs a third of a
+    small PNG to write, and it stays sharp on a projector. Cached by link and shared by all sessions,
+    since a class opening the same link needs one code.
+    """
+    if not qr_fits(url):
         return None
     buf = io.BytesIO()
-    code.save(buf, kind="png", scale=scale, border=4, dark="#000000", light="#FFFFFF")
-    return buf.getvalue()
+    segno.make(url, error="m", micro=False).save(buf, kind="svg", border=4, dark="#000000", light="#FFFFFF",
+                                                  omitsize=True, xmldecl=False)
+    return buf.getvalue().decode("ascii")
 
 
-def share_box(url: str) -> None:
-    """The current view's full link and its QR code, with a full-screen QR for the back of the room."""
+def short_link(url: str, *, keep: int = SHORT_LINK_CHARS) -> str | None:
+    """The first ``keep`` characters of a long link and an ellipsis; None when the link is short enough.
+
+    >>> short_link("http://h/?logits=" + "1," * 100, keep=20)
+    'http://h/?logits=1,1…'
+    >>> short_link("http://h/softmax") is None
+    True
+    """
+    return None if len(url) <= keep else url[:keep] + "…"
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, 127.x.x.x, ::1), so no phone can reach it.
+
+    >>> [is_loopback_host(h) for h in ("localhost", "127.0.1.1", "::1", "192.168.1.20", "example.org")]
+    [True, True, True, False, False]
+    """
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def lan_addresses() -> tuple[str, ...]:
+    """This machine's IPv4 addresses that other devices on its network can reach (no loopback, no link-local).
+
+    The kernel's routing table answers without sending a packet: "connecting" a UDP socket only picks the
+    interface a datagram would leave by. Nothing is fetched, so this works on a network without internet.
+    """
+    found = []
+    for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect((probe, 9))
+                found.append(s.getsockname()[0])
+        except OSError:
+            pass
+    try:
+        found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+    except OSError:
+        pass
+    usable = [a for a in found if not (ipaddress.ip_address(a).is_loopback or ipaddress.ip_address(a).is_link_local
+                                        or ipaddress.ip_address(a).is_unspecified)]
+    return tuple(dict.fromkeys(usable))
+
+
+class ShareOrigin(NamedTuple):
+    """The origin a shared link should carry, and why it differs from the browser's, if it does."""
+
+    origin: str
+    note: str | None  # None, "lan" (a LAN address replaced a loopback one) or "unreachable"
+
+
+def share_origin(origin: str, *, lan: Sequence[str], server_address: str = "") -> ShareOrigin:
+    """The origin phones can open: the browser's own, unless it is loopback, which means "this phone" to a phone.
+
+    >>> share_origin("http://localhost:8501", lan=["192.168.1.20"])
+    ShareOrigin(origin='http://192.168.1.20:8501', note='lan')
+    >>> share_origin("http://localhost:8501", lan=[])
+    ShareOrigin(origin='http://localhost:8501', note='unreachable')
+    >>> share_origin("https://softmax.school.example", lan=["192.168.1.20"])
+    ShareOrigin(origin='https://softmax.school.example', note=None)
+    """
+    parts = urlsplit(origin)
+    if not is_loopback_host(parts.hostname or ""):
+        return ShareOrigin(origin, None)
+    # A server listening on loopback only cannot be reached at any other address either.
+    if not lan or is_loopback_host(server_address or "0.0.0.0"):
+        return ShareOrigin(origin, "unreachable")
+    port = f":{parts.port}" if parts.port else ""
+    return ShareOrigin(f"{parts.scheme}://{lan[0]}{port}", "lan")
+
+
+def share_box(url: str, *, note: str | None = None, browser_origin: str = "") -> None:
+    """The current view's link and its QR code, with a full-screen QR for the back of the room.
+
+    The QR code is drawn only while its expander is open (open by default in projector mode): a student
+    moving a slider changes the link, and encoding a new code on every move was a quarter of the rerun.
+    """
     st.markdown(f"**{t('common.share.heading')}**")
-    st.code(url, language=None, wrap_lines=True)
-    png = qr_png(url, 6)
-    if png is None:
+    origin = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+    if note == "lan":
+        st.info(t("common.share.lan", origin=code_span(browser_origin), lan=code_span(origin)),
+                icon=":material/wifi:")
+    elif note == "unreachable":
+        st.warning(t("common.share.unreachable", origin=code_span(browser_origin)), icon=":material/wifi_off:")
+    short = short_link(url)
+    if short is None:
+        st.code(url, language=None, wrap_lines=True)
+    else:
+        st.markdown(t("common.share.long_link", start=code_span(short, limit=SHORT_LINK_CHARS + 1),
+                      length=len(url)))
+        with st.expander(t("common.share.full_link"), icon=":material/link:", on_change="rerun",
+                         key="share.full_link") as box:
+            if box.open:
+                st.code(url, language=None, wrap_lines=True)
+    if not qr_fits(url):
         st.info(t("common.share.too_long"), icon=":material/qr_code:")
         return
-    st.image(png, caption=t("common.share.scan"), width="stretch")
+    with st.expander(t("common.share.qr"), expanded=is_projector(), icon=":material/qr_code:",
+                     on_change="rerun", key="share.qr") as box:
+        if box.open:
+            st.image(qr_svg(url), caption=t("common.share.scan"), width="stretch")
     if st.button(t("common.share.fullscreen"), icon=":material/fullscreen:", width="stretch"):
         _big_qr(url)
 
 
+# Fits the dialog's body to the window: the code is square, so its side is the smaller of the dialog's
+# width and the window's height less the dialog's margins, title bar and caption.
+_BIG_QR_HTML = ('<div style="display:flex;justify-content:center"><img data-testid="big-qr" alt="{alt}" '
+                'src="data:image/svg+xml;base64,{svg}" style="display:block;width:min(100%, calc(100dvh - 11rem));'
+                'aspect-ratio:1;image-rendering:pixelated"></div>')
+
+
 @st.dialog(" ", width="large")
 def _big_qr(url: str) -> None:
-    st.image(qr_png(url, 16), width="stretch")
+    svg = base64.b64encode(qr_svg(url).encode("ascii")).decode("ascii")
+    st.html(_BIG_QR_HTML.format(svg=svg, alt=html.escape(t("common.share.qr"))))
     st.caption(t("common.share.scan"))

@@ -67,3 +67,17 @@ def test_top_label_ece_with_fifteen_bins_matches_a_direct_count(name):
     assert bins.ece == pytest.approx(ece, abs=1e-12)
     assert bins.counts.sum() == len(conf)
     assert 0 < bins.ece < 0.3
+
+
+@pytest.mark.parametrize("decimals", [4, 5, 6])
+def test_real_probabilities_written_with_a_few_decimals_read_back_as_probabilities(densenet, decimals):
+    z, y = densenet["test_logits"].astype(np.float64), densenet["test_labels"]
+    probs = softmax(z, axis=-1)
+    buf = io.StringIO()
+    np.savetxt(buf, np.column_stack([y, probs]), delimiter=",", comments="",
+               header="label," + ",".join(f"class_{k}" for k in range(10)), fmt=["%d"] + [f"%.{decimals}f"] * 10)
+    preds = load_predictions(buf.getvalue().encode(), filename="densenet_probs.csv")
+    assert preds.kind == "probs"
+    np.testing.assert_allclose(preds.probs, probs, atol=10 * 0.5 * 10.0**-decimals)
+    confidence, accuracy = preds.probs.max(axis=1).mean(), (preds.probs.argmax(axis=1) == y).mean()
+    assert confidence == pytest.approx(probs.max(axis=1).mean(), abs=1e-4) and accuracy > 0.9

@@ -286,3 +286,114 @@ class AppPage:
             if "Traceback" in log:
                 found.append(f"server traceback:\n{log[log.index('Traceback'):][:2000]}")
         return found
+
+
+# ---- the layout check -----------------------------------------------------------------------------------------
+# What a reader sees, measured from the rendered page: every chart's SVG text boxes against each other, against
+# the chart's edges, against lines drawn through them and bars drawn over them; plus the page's own width and its
+# truncated labels. Returns plain strings, one per problem, so a failure reads as a list of what looks wrong.
+JS_LAYOUT = """(opts) => {
+    const found = [], slack = opts.slack;
+    const name = el => (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+    const inter = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > slack
+        && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > slack;
+    // A glyph box includes the line's leading: its ink is the middle of it.
+    const ink = r => { const dy = r.height * 0.2; return {left: r.left + 1, right: r.right - 1, top: r.top + dy,
+                                                         bottom: r.bottom - dy}; };
+    const visible = el => { const s = getComputedStyle(el);
+        return s.display !== 'none' && s.visibility !== 'hidden' && parseFloat(s.opacity || '1') > 0
+            && !el.closest('[style*="display: none"], [opacity="0"]'); };
+    const charts = [...document.querySelectorAll('.js-plotly-plot')];
+    charts.forEach((gd, i) => {
+        const title = ((gd._fullLayout.title || {}).text || '').replace(/<[^>]+>/g, '').slice(0, 50);
+        const tag = `chart ${i} "${title}"`;
+        const box = gd.getBoundingClientRect();
+        if (box.width === 0) return;  // in a closed expander or a hidden tab
+        const size = gd._fullLayout._size;
+        if (size.w < opts.min_plot) found.push(`${tag}: plot area ${Math.round(size.w)} px wide (< ${opts.min_plot})`);
+        const texts = [...gd.querySelectorAll('svg text')].filter(el => name(el) && visible(el))
+            .map(el => ({el, r: el.getBoundingClientRect()})).filter(x => x.r.width > 0 && x.r.height > 0);
+        for (const {el, r} of texts) {
+            if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+                found.push(`${tag}: "${name(el)}" clipped by the chart's edge`);
+            const sub = el.closest('.subplot');
+            if (sub && el.closest('[clip-path]') && el.closest('.plot')) {  // data labels clipped to their plot area
+                const id = [...sub.classList].find(c => c !== 'subplot'), p = gd._fullLayout._plots[id];
+                if (p) {
+                    const area = {left: box.left + p.xaxis._offset, right: box.left + p.xaxis._offset + p.xaxis._length,
+                                  top: box.top + p.yaxis._offset, bottom: box.top + p.yaxis._offset + p.yaxis._length};
+                    const c = ink(r);
+                    if (c.left < area.left - 1 || c.right > area.right + 1 || c.top < area.top - 1 || c.bottom > area.bottom + 1)
+                        found.push(`${tag}: "${name(el)}" cut by the plot area`);
+                }
+            }
+        }
+        for (let a = 0; a < texts.length; a++)
+            for (let b = a + 1; b < texts.length; b++)
+                if (!texts[a].el.contains(texts[b].el) && !texts[b].el.contains(texts[a].el)
+                        && inter(ink(texts[a].r), ink(texts[b].r)))
+                    found.push(`${tag}: "${name(texts[a].el)}" overlaps "${name(texts[b].el)}"`);
+        // Lines through text: straight shapes and the traces' lines, sampled along their length.
+        const lines = [...gd.querySelectorAll('.shapelayer path, .layer-above path, .layer-below path, .scatterlayer path.js-line')]
+            .filter(p => visible(p) && p.getAttribute('d') && parseFloat(getComputedStyle(p).strokeOpacity || '1') > 0
+                         && getComputedStyle(p).stroke !== 'none');
+        const points = lines.map(p => {
+            const n = p.getTotalLength(), m = p.getScreenCTM(), pts = [];
+            const steps = Math.min(400, Math.max(2, Math.ceil(n / 3)));
+            for (let s = 0; s <= steps; s++) {
+                const q = p.getPointAtLength(n * s / steps);
+                pts.push({x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f});
+            }
+            return pts;
+        });
+        for (const {el, r} of texts) {
+            if (!el.closest('.plot, .infolayer .annotation, .layer-above, .shapelayer')) continue;  // ticks, titles, legend
+            const c = ink(r);
+            if (lines.some((p, k) => points[k].some(q => q.x > c.left && q.x < c.right && q.y > c.top && q.y < c.bottom)))
+                found.push(`${tag}: a line runs through "${name(el)}"`);
+            // A bar drawn after a label covers it.
+            const later = [...gd.querySelectorAll('.barlayer .point path')].filter(p =>
+                (el.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING) && visible(p)
+                && getComputedStyle(p).fill !== 'none' && inter(ink(r), p.getBoundingClientRect()));
+            if (later.length) found.push(`${tag}: a bar covers "${name(el)}"`);
+        }
+    });
+    // Sideways scrolling: the document and Streamlit's own scroll container.
+    const vw = window.innerWidth;
+    for (const el of [document.documentElement, document.body, document.querySelector('[data-testid="stMain"]'),
+                      document.querySelector('[data-testid="stAppViewContainer"]')].filter(Boolean))
+        if (el.scrollWidth > Math.max(vw, el.clientWidth) + 1)
+            found.push(`page scrolls sideways: ${el.tagName.toLowerCase()}${el.dataset.testid ? '#' + el.dataset.testid : ''} is ${el.scrollWidth} px wide in ${vw}`);
+    // Truncated labels: anything with an ellipsis whose text does not fit.
+    const scope = [...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')];
+    for (const root of scope)
+        for (const el of root.querySelectorAll('*')) {
+            if (!el.textContent.trim() || el.clientWidth === 0) continue;
+            if (getComputedStyle(el).textOverflow !== 'ellipsis') continue;
+            if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2 && getComputedStyle(el).webkitLineClamp !== 'none')
+                found.push(`label truncated: "${name(el)}" (${el.scrollWidth} px in ${el.clientWidth})`);
+        }
+    return [...new Set(found)];
+}"""
+
+LAYOUT_VIEWPORTS = {
+    "desktop": ({"width": 1400, "height": 900}, "0"),
+    "projector": ({"width": 1280, "height": 720}, "1"),
+    "phone": ({"width": 390, "height": 844}, "0"),
+}
+
+
+def layout_problems(app, *, min_plot=160, slack=1.0):
+    """What looks wrong on the page as drawn now: overlapping, clipped or crossed chart text, plot areas narrower
+    than ``min_plot`` px, sideways scrolling and labels cut with an ellipsis (see ``JS_LAYOUT``)."""
+    return app.page.evaluate(JS_LAYOUT, {"min_plot": min_plot, "slack": slack})
+
+
+def resize_and_settle(app, viewport):
+    """Resize the window and wait until every chart has been laid out again for the new width."""
+    app.page.set_viewport_size(viewport)
+    app.page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].every(gd => {
+        const w = gd.getBoundingClientRect().width;
+        return w === 0 || Math.abs(gd._fullLayout.width - w) < 2; })""", timeout=15_000)
+    app.page.wait_for_timeout(300)  # Plotly's responsive redraw is debounced
+    app.wait_idle()

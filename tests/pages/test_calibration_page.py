@@ -111,7 +111,8 @@ def test_binning_controls_change_the_ece_shown():
 def test_one_vs_rest_view_says_its_y_axis_is_the_fraction_of_positives():
     at = open_page("calibration", view="class", cls="3")
     assert not at.exception
-    rel = figures(at)[1]
+    before = translate("en", "calibration.before_title")
+    rel = next(f for f in figures(at) if f["layout"].get("title", {}).get("text") == before)
     assert "3" in rel["layout"]["yaxis"]["title"]["text"]
     assert "fraction of positives" in texts(at)
 
@@ -239,3 +240,32 @@ def test_the_binning_part_shows_how_ece_moves_with_the_bins():
     at = open_page("calibration", part="binning")
     assert not at.exception
     assert "just by changing the bins" in texts(at)
+
+
+def probs_csv(n=400, k=10, *, seed=13, decimals=6):
+    """Probabilities of a sharp model, with labels drawn from them (calibrated), written with a few decimals."""
+    rng = np.random.default_rng(seed)
+    probs = sc.softmax(rng.normal(size=(n, k)) * 8.0, axis=-1)
+    labels = np.array([rng.choice(k, p=p) for p in probs])
+    lines = ["label," + ",".join(f"c{j}" for j in range(k))]
+    lines += [f"{y}," + ",".join(f"{v:.{decimals}f}" for v in row) for y, row in zip(labels, probs)]
+    return ("\n".join(lines) + "\n").encode(), probs, labels
+
+
+def test_the_reported_upload_of_400_rows_at_6_decimals_reads_as_probabilities_and_says_so():
+    data, probs, labels = probs_csv()
+    at = upload(open_page("calibration", source="upload"), data)
+    assert not at.exception
+    text = texts(at)
+    assert "Read 400 rows of probabilities" in text and "Read as **probabilities**" in text
+    assert "choose “logits” under “The class columns hold”" in text  # how to override
+    before = metrics_table(at).iloc[0]  # uncalibrated, on the test half
+    assert before["accuracy"] > 0.85 and before["ECE"] < 0.08  # read as logits, ECE was about 0.4
+
+
+def test_logits_in_0_1_that_do_not_sum_to_1_are_read_as_logits_and_the_page_names_the_row():
+    data = b"label,a,b,c\n" + b"".join(f"{i % 3},0.{i % 7 + 1},0.{i % 5 + 2},0.{i % 3 + 1}\n".encode()
+                                       for i in range(60))
+    at = upload(open_page("calibration", source="upload"), data)
+    assert not at.exception
+    assert "Read as **logits**" in texts(at) and "row 1 sums to" in texts(at)

@@ -37,7 +37,7 @@ def test_projector_mode_is_in_the_link_and_enlarges_charts():
 
 
 def test_the_share_box_shows_this_views_link_and_a_qr_code():
-    at = open_page("softmax", lang="pt", logits="3,1,2")
+    at = open_page("softmax", lang="pt", logits="3,1,2", projector="1")  # the QR box starts open for the teacher
     link = at.sidebar.code[0].value
     assert "/softmax?" in link and "lang=pt" in link and "logits=3,1,2" in link
     assert len(at.get("image")) == 1

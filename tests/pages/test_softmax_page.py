@@ -174,3 +174,34 @@ def test_the_text_editor_is_sent_only_when_open_and_then_holds_the_current_logit
     assert not at.text_area  # closed: nothing sent on each rerun
     at = open_editor(at)
     assert at.text_area(key="softmax.logits_text").value == "2,1,0.5"
+
+
+
+def test_the_sum_of_exponentials_names_the_shifted_sum_and_also_gives_the_plain_one():
+    at = open_page("softmax", logits="2,1,0.5")
+    text = texts(at)
+    assert "e^{z_j - m}" in text and "1.59101" in text  # Σ e^(z − max) = 1 + e^-1 + e^-1.5
+    assert "11.7561" in text  # Σ e^z = e^2 + e^1 + e^0.5, as in the home page's table
+
+
+def test_the_plain_sum_of_exponentials_is_not_printed_when_it_overflows():
+    at = open_page("softmax", logits="1000,0,1")
+    text = texts(at)
+    assert "e^{z_j - m}" in text and "= inf" not in text
+
+
+def test_a_change_of_exactly_zero_is_called_identical_not_rounding():
+    at = open_page("softmax", logits="2,1,0.5", c="0", part="invariances")
+    text = texts(at)
+    assert "identical" in text and "0.0e+00" not in text
+
+
+def test_ten_thousand_logits_both_charts_show_the_same_most_probable_classes():
+    logits = np.round(np.random.default_rng(1).normal(size=10_000), 3)
+    logits[::700] = -40.0  # the largest |logit|, and the least probable classes
+    at = open_page("softmax", logits=",".join(str(v) for v in logits))
+    prob_ticks, logit_ticks = (f["layout"]["xaxis"]["ticktext"] for f in figures(at)[:2])
+    names = sc.parse_labels("", 10_000)
+    top = sorted(names[i] for i in np.argsort(-logits, kind="stable")[:20])
+    assert sorted(prob_ticks[:20]) == top and logit_ticks[:20] == prob_ticks[:20]
+    assert len(logit_ticks) == 21  # the rest gathered into one bar

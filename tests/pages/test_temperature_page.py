@@ -226,3 +226,35 @@ def test_projector_mode_renders_the_same_numbers():
     assert not at.exception
     np.testing.assert_array_equal(first_chart(at)["data"][0]["y"], sc.softmax(np.array([2.0, 4.0, 6.0])))
     assert first_chart(at)["layout"]["font"]["size"] > 20
+
+
+def _limits_box(at):
+    return next(str(box.value) for box in at.info if "T → ∞" in str(box.value))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_argmax_limit_mentions_a_tie_only_when_there_is_one(lang):
+    tie_words = ("tie for", "empat", "並列")
+    no_tie = _limits_box(open_page("temperature", lang=lang, logits="2,1,0.5"))
+    tie = _limits_box(open_page("temperature", lang=lang, logits="2,2,1,0"))
+    assert not any(word in no_tie for word in tie_words) and "1 of 3" not in no_tie
+    assert any(word in tie for word in tie_words) and "0.5" in tie  # two tied classes, 0.5 each
+
+
+def test_at_t_one_nothing_is_compared_with_itself():
+    at = open_page("temperature", logits="2,1,0.5", T="1")
+    bars = first_chart(at)
+    assert len(bars["data"]) == 1  # no ghost bars repeating the same softmax
+    assert "ghost" not in str(bars["data"][0].get("name", ""))
+    assert "(at T = 1:" not in texts(at)
+    assert at.metric[0].delta in (None, "")  # no green "↑ +0.0000"
+
+
+def test_away_from_t_one_the_ghost_and_the_change_are_shown():
+    at = open_page("temperature", logits="2,1,0.5", T="0.5")
+    bars = first_chart(at)
+    assert len(bars["data"]) == 2
+    np.testing.assert_array_equal(bars["data"][1]["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+    assert "(at T = 1: 0.6285)" in texts(at)
+    top_half = sc.softmax(np.array([2.0, 1.0, 0.5]), temperature=0.5)[0]
+    assert at.metric[0].delta == f"{top_half - sc.softmax(np.array([2.0, 1.0, 0.5]))[0]:+.4f}"

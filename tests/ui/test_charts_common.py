@@ -1,10 +1,12 @@
 """The margin reservation shared by every chart builder (ui/charts/common.py)."""
 
 import hypothesis.strategies as st
+import numpy as np
+import pytest
 from hypothesis import given
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, figure, merge, reserved_margins, text_width
+from ui.charts.common import base_layout, category_axis, figure, merge, reserved_margins, text_width, wrap_lines
 
 LABELS = st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=12)
 
@@ -72,3 +74,34 @@ def test_two_line_tick_labels_get_another_line_below_the_axis():
     one = reserved_margins([], _layout(xaxis=category_axis(["isotonic regression"])))
     two = reserved_margins([], _layout(xaxis=category_axis(["isotonic regression"], wrap=12)))
     assert two["b"] > one["b"]
+
+
+def test_every_chart_prints_numbers_with_a_decimal_point_whatever_the_language():
+    from ui.charts.common import base_layout
+    from ui.theme import NORMAL, PROJECTOR
+    assert base_layout(NORMAL)["separators"] == base_layout(PROJECTOR)["separators"] == ".,"
+
+
+def test_log_axes_label_each_tick_with_its_full_value():
+    """Plotly's own labels on a short log axis read "0.1 2 5 1 2 5 10": every tick must carry its full value."""
+    from ui.charts import calibration, cross_entropy, numerics
+    from ui.charts.common import log_ticks
+    assert log_ticks(0.125, 8)["ticktext"] == ["0.2", "0.5", "1", "2", "5"]
+    assert log_ticks(0.1, 5e4)["tickvals"] == [0.1, 1, 10, 100, 1000, 10000]
+    figs = [calibration.lines([0.125, 1, 8], [("a", [1, 2, 3])], style=theme.NORMAL, log_x=True),
+            numerics.overflow_chart(np.array([0.1, 10.0]), {}, {}, style=theme.NORMAL, current=None),
+            cross_entropy.gradient_magnitudes(np.array([0.01, 0.5, 0.99]), {"CE": np.array([1.0, 0.5, 0.01])},
+                                              current=None, style=theme.NORMAL)]
+    for fig in figs:
+        axis = fig.layout.xaxis
+        assert axis.type == "log" and axis.tickmode == "array"
+        assert all(float(text.replace(",", "")) == pytest.approx(v) for text, v in zip(axis.ticktext, axis.tickvals))
+
+
+def test_long_titles_wrap_and_the_top_margin_grows_with_them():
+    long = base_layout(theme.NORMAL, title="Test accuracy, mean confidence and ECE over training")
+    short = base_layout(theme.NORMAL, title="NLL(T)")
+    assert long["title"]["text"].count("<br>") == 1 and "<br>" not in short["title"]["text"]
+    assert long["margin"]["t"] > short["margin"]["t"] and long["height"] > short["height"]
+    chinese = wrap_lines("測試集上的準確率、平均信心與 ECE 隨訓練的變化以及更多的說明文字", 19 * 18, 18)
+    assert len(chinese) > 1 and all(text_width(line, 18) <= 19 * 18 for line in chinese)

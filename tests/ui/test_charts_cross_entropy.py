@@ -123,3 +123,22 @@ def test_projector_mode_enlarges_the_charts(projector):
     fig = charts.loss_curves({"CE": np.array([1.0, 0.5])}, step=0, style=style)
     assert fig.layout.font.size == style.font_size
     assert fig.data[0].line.width == style.line_width
+
+
+def test_training_paths_that_coincide_stay_visible_and_their_values_do_not_collide():
+    """Line B was hidden under C, and their equal values were printed on each other."""
+    probs = np.array([[0.4, 0.3, 0.3], [0.5, 0.25, 0.25]])
+    fig = charts.probability_paths(probs, ["A", "B", "C"], true_class=0, step=1, style=STYLE)
+    lines = [tr for tr in fig.data if tr.mode == "lines"]
+    b, c = lines[1], lines[2]
+    assert b.line.dash != c.line.dash and b.line.width > c.line.width  # C, drawn last, is the narrower
+    labels = [tr for tr in fig.data if tr.mode == "markers+text"]
+    b_label, c_label = labels[1], labels[2]
+    assert b_label.text == c_label.text and b_label.textposition != c_label.textposition
+
+
+def test_grouped_bar_labels_fit_their_bar_or_hide_instead_of_running_under_the_next():
+    fig = charts.prediction_target_gradient(np.array([0.629, 0.2, 0.171]), np.array([1.0, 0, 0]),
+                                            np.array([-0.371, 0.2, 0.171]), list("ABC"), true_class=0, style=STYLE,
+                                            names=("p", "t", "p − t"))
+    assert {tr.constraintext for tr in fig.data} == {"outside"} and fig.layout.uniformtext.mode == "hide"

@@ -53,3 +53,11 @@ def test_sum_bars_draw_an_exact_zero_at_the_floor_and_label_it_zero():
     assert list(f16.y) == [ZERO_FLOOR, 3e-4] and list(f16.text) == ["0", "3.0e-04"]
     assert list(f16.customdata) == [0.0, 3e-4]
     assert fig.layout.shapes[0].y0 == 1e-4
+
+
+def test_naive_and_stable_labels_hide_rather_than_overlap_on_narrow_bars():
+    """On a phone the two bars of a class are about 38 px wide: "0.6285" over "0.6285" piled up."""
+    fig = naive_vs_stable_bars(np.array([0.6, 0.4]), np.array([0.6, 0.4]), ["A", "B"], style=theme.NORMAL,
+                                      naive_name="naive", stable_name="stable")
+    assert {tr.constraintext for tr in fig.data} == {"outside"}
+    assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize >= 10

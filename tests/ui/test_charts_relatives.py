@@ -37,3 +37,12 @@ def test_grouped_bars_keep_series_order():
     fig = grouped_bars({"a": [0.2, 0.8], "b": [0.5, 0.5]}, ["x", "y"], style=STYLE)
     assert [tr.name for tr in fig.data] == ["a", "b"]
     assert list(fig.data[1].y) == [0.5, 0.5]
+
+
+def test_bar_labels_fit_their_bar_or_hide_rather_than_overlap():
+    """Six attention weights on a phone: "4.7e-09" ran into "0.030"."""
+
+    figs = [label_bars(np.array([4.7e-9, 0.03, 0.97]), list("abc"), style=theme.NORMAL, colour=theme.BAR),
+            grouped_bars({"x": np.array([0.5, 0.5]), "y": np.array([0.2, 0.8])}, list("ab"), style=theme.NORMAL)]
+    for fig in figs:
+        assert {tr.constraintext for tr in fig.data} == {"outside"} and fig.layout.uniformtext.mode == "hide"

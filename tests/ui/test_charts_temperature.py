@@ -91,6 +91,14 @@ def test_stage_bars_grey_out_dropped_classes_and_highlight_the_best_kept():
     assert fig.layout.yaxis.autorange == "reversed"
 
 
+def test_stage_bars_print_each_word_with_its_value_and_leave_room_for_negative_ones():
+    """The words were tick labels: they took half a narrow column and met negative bars' values."""
+    fig = charts.stage_bars(np.array([5.0, -2.5]), ["sun", "moon"], style=STYLE, digits=2)
+    assert list(fig.data[0].text) == ["sun 5.00", "moon -2.50"] and fig.layout.yaxis.showticklabels is False
+    lo, hi = fig.layout.xaxis.range
+    assert lo <= -2.5 - 5.0 and hi >= 5.0 + 5.0  # a full span beyond each end: room for "moon -2.50"
+
+
 def test_stage_bars_keep_ties_that_top_k_keeps():
     steps = sc.decode_steps([3.0, 2.0, 2.0, 0.0], temperature=1.0, k=2, p=1.0)
     fig = charts.stage_bars(steps.top_k, list("abcd"), style=STYLE, kept=steps.top_k > 0)
@@ -114,3 +122,19 @@ def test_html_in_labels_is_escaped_everywhere():
     curves = charts.class_curves(sweep.temperatures, sweep.probs, evil, current=1.0, current_probs=probs,
                                  ghost=probs, style=STYLE)
     assert all("<b>" not in (d.name or "") and "<b>" not in str(d.text or "") for d in curves.data)
+
+
+def test_curve_values_are_printed_on_the_side_their_curve_leaves_free():
+    """'B 0.231' sat under its own curve: a label goes below a rising curve and above a falling one."""
+    temps = np.geomspace(0.05, 20, 50)
+    probs = np.array([sc.softmax(LOGITS / t) for t in temps])
+    fig = charts.class_curves(temps, probs, list("ABC"), current=1.0, current_probs=sc.softmax(LOGITS),
+                              ghost=sc.softmax(LOGITS), style=STYLE)
+    marks = {d.text[0].split()[0]: d.textposition for d in fig.data if d.mode == "markers+text"}
+    assert marks["A"] == "bottom right" and marks["C"] == "top right"  # A (smallest logit) rises with T, C falls
+
+
+def test_stage_bars_leave_a_projector_title_its_room():
+    """A fixed 50 px top margin cut the pipeline's titles in projector type."""
+    fig = charts.stage_bars(np.array([0.5, 0.5]), ["a", "b"], style=theme.PROJECTOR, title="1. logits ÷ T (T = 1)")
+    assert fig.layout.margin.t >= 2 * theme.PROJECTOR.title_size

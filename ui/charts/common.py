@@ -143,6 +143,7 @@ def reserved_margins(data: list[dict], layout: dict) -> dict:
         # A legend placed at -y plot heights below the plot: solve b = y (height - t - b) + legend height.
         size = (legend.get("font") or {}).get("size", font)
         names = [tr["name"] for tr in data if tr.get("name") and tr.get("showlegend", True) is not False]
+        names += [sh["name"] for sh in layout.get("shapes", ()) if sh.get("showlegend") and sh.get("name")]
         # Widths as in a narrow column of the page; projector mode stacks charts, so its columns grow with its type.
         rows = _legend_rows([text_width(n, size) + 60 for n in names], width=21 * size)
         below, rest = -legend["y"], layout.get("height", 450) - margin.get("t", 100)
@@ -178,17 +179,47 @@ def merge(*parts: dict) -> dict:
     return out
 
 
+# A chart title's line, in font sizes of text_width's (generous) estimate: what fits a phone's full-width chart,
+# Chinese included.
+TITLE_WIDTH = 19
+
+
+def wrap_lines(text: str, width: float, size: float) -> list[str]:
+    """``text`` broken into lines of at most ``width`` px at font ``size`` (by ``text_width``), at spaces, or
+    between characters in a word too long for a line (Chinese has no spaces).
+
+    >>> wrap_lines("Test accuracy, mean confidence and ECE over training", 19 * 18, 18)
+    ['Test accuracy, mean confidence', 'and ECE over training']
+    """
+    lines: list[str] = []
+    for word in str(text).split(" "):
+        pieces = [word] if text_width(word, size) <= width else list(word)
+        for piece in pieces:
+            sep = " " if piece is word else ""
+            if lines and text_width(lines[-1] + sep + piece, size) <= width:
+                lines[-1] += sep + piece
+            else:
+                lines.append(piece)
+    return lines or [""]
+
+
 def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_title: str = "",
                 height: int | None = None) -> dict:
-    """Large type, no hover needed, transparent background so light and dark themes both read well."""
+    """Large type, no hover needed, transparent background so light and dark themes both read well.
+
+    A long title wraps onto more lines (Plotly would cut it at the chart's edge), and the top margin grows with it.
+    """
     gap = round(0.8 * style.font_size)  # between tick labels and an axis title
+    lines = wrap_lines(title, TITLE_WIDTH * style.title_size, style.title_size) if title else []
     return {
-        "title": {"text": escape_label(title), "font": {"size": style.title_size}} if title else {},
+        "title": {"text": "<br>".join(escape_label(line) for line in lines), "font": {"size": style.title_size}}
+        if title else {},
         "font": {"size": style.font_size},
-        "height": height or style.height,
+        "height": (height or style.height) + round(1.25 * style.title_size * max(len(lines) - 1, 0)),
         # Set here, not left to Streamlit's chart theme (whose gaps are in rem, so they grow with projector type),
         # so that reserved_margins() knows every gap it has to leave room for.
-        "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10, "pad": round(0.4 * style.font_size)},
+        "margin": {"l": 10, "r": 10, "t": (60 + round(1.25 * style.title_size * (len(lines) - 1))) if title else 20,
+                   "b": 10, "pad": round(0.4 * style.font_size)},
         # Streamlit's chart theme supplies the styling, so Plotly's default template (about 7 KB a chart,
         # deep-copied on every rerun and sent to the browser) would only be overwritten there.
         "template": {},
@@ -196,6 +227,9 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
         "plot_bgcolor": "rgba(0,0,0,0)",
         "showlegend": False,
         "hovermode": "closest",
+        # Decimal point and comma for thousands in every language, as the text and tables print numbers (the
+        # rule is stated once, on the home page); set here so no Plotly locale can change it.
+        "separators": ".,",
         # Explicit axis fonts: Streamlit's chart theme would otherwise keep tick labels small on a projector.
         "xaxis": {"title": {"text": escape_label(x_title), "font": {"size": style.font_size}, "standoff": gap},
                   "automargin": True, "tickfont": {"size": style.font_size}},
@@ -203,6 +237,37 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
                   "automargin": True, "zeroline": True, "tickfont": {"size": style.font_size}},
         "legend": {"font": {"size": style.font_size}},
     }
+
+
+def log_ticks(lo: float, hi: float) -> dict:
+    """Ticks of a log axis from ``lo`` to ``hi``, each labelled with its full value.
+
+    Plotly's own labels a short log axis "0.1 2 5 1 2 5 10", which reads as wrong numbers. Here: 1-2-5 over
+    up to two and a half decades, decades alone over more.
+
+    >>> log_ticks(0.125, 8)["ticktext"]
+    ['0.2', '0.5', '1', '2', '5']
+    >>> log_ticks(0.1, 5e4)["ticktext"]
+    ['0.1', '1', '10', '100', '1,000', '10,000']
+    """
+    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    steps = (1,) if math.log10(hi / lo) > 2.5 else (1, 2, 5)
+    vals = [m * 10.0 ** e for e in range(a, b + 1) for m in steps if lo * (1 - 1e-9) <= m * 10.0 ** e <= hi * (1 + 1e-9)]
+    return {"tickmode": "array", "tickvals": vals, "ticktext": [_tick_value(v) for v in vals]}
+
+
+def _tick_value(v: float) -> str:
+    if 1e-3 <= v < 1e6:
+        return f"{v:,.{max(0, -math.floor(math.log10(v)))}f}"
+    exponent = round(math.log10(v))
+    return "10" + str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def fitted_bar_text(minsize: float) -> dict:
+    """Layout for bar labels (with ``constraintext: "outside"``) that shrink to their bar's width and are hidden
+    below ``minsize`` rather than pile up: narrow bars on a phone have no room for a label each (the numbers are in
+    the chart's table)."""
+    return {"uniformtext": {"minsize": minsize, "mode": "hide"}}
 
 
 def category_axis(labels: Sequence[str], *, wrap: int | None = None) -> dict:

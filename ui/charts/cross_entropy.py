@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, escape_label, figure, fmt_value, merge, vline
+from ui.charts.common import (TITLE_WIDTH, base_layout, category_axis, escape_label, figure, fitted_bar_text,
+                               fmt_value, log_ticks, merge, vline, wrap_lines)
 
 LOSS_CAP = 7.0  # the loss axis of the BCE curves stops here; -log(0.001) = 6.9
 
@@ -18,11 +19,13 @@ def _finite(values) -> list:
     return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=float)]
 
 
-def _legend(style: theme.Style) -> dict:
-    """A horizontal legend between the title and the plot, with room made for it so the two never overlap."""
+def _legend(style: theme.Style, title: str = "") -> dict:
+    """A horizontal legend between the title and the plot, with room made for it (and for every line of a title
+    that wraps) so the two never overlap."""
+    lines = len(wrap_lines(title, TITLE_WIDTH * style.title_size, style.title_size)) if title else 1
     return {"showlegend": True, "legend": {"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0,
                                            "font": {"size": style.font_size}},
-            "margin": {"t": style.title_size + 3 * style.font_size + 30},
+            "margin": {"t": round(1.25 * style.title_size * lines) + 3 * style.font_size + 30},
             "title": {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 10}}}
 
 
@@ -61,7 +64,7 @@ def bce_curves(grid: np.ndarray, loss_pos: np.ndarray, loss_neg: np.ndarray, *, 
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
         "annotations": [note], "xaxis": {"range": [0, 1], "tickformat": ".1f"},
         "yaxis": {"range": [0, LOSS_CAP * 1.08]},
-    }, _legend(style)))
+    }, _legend(style, title)))
 
 
 # Loss above gradient, sharing the logit axis: rows of 62% and 38% of the height left by an 8% gap.
@@ -99,7 +102,7 @@ def clipping_chart(logits: np.ndarray, series: Mapping[str, np.ndarray], grads: 
         data.append({"type": "scatter", "x": x, "y": _finite(values), "mode": "lines", "name": name,
                      "legendgroup": name, "showlegend": False, **bottom,
                      "line": {"color": theme.SERIES[n], "width": style.line_width, "dash": dashes[n % 3]}})
-    return figure(data, merge(base_layout(style, title=title, height=int(style.height * 1.4)), _legend(style), {
+    return figure(data, merge(base_layout(style, title=title, height=int(style.height * 1.4)), _legend(style, title), {
         "xaxis": {"anchor": "y", "domain": [0.0, 1.0], "matches": "x2", "showticklabels": False},
         "yaxis": {"anchor": "x", "domain": [_BOTTOM + _GAP, 1.0], "title": {"text": escape_label(loss_title)}},
         "xaxis2": {"anchor": "y2", "domain": [0.0, 1.0], "automargin": True,
@@ -141,14 +144,18 @@ def prediction_target_gradient(probs: np.ndarray, targets: np.ndarray, grad: np.
     for values, name, colour, pattern in zip((probs, targets, grad), names, colours, patterns):
         values = np.asarray(values, dtype=float)
         data.append({"type": "bar", "x": x, "y": values.tolist(), "name": name,
-                     "text": [fmt_value(v, digits=digits) for v in values], "textposition": "outside", "constraintext": "none",
-                     "cliponaxis": False, "textfont": {"size": max(style.bar_text_size - 2 * (len(labels) > 5), 9)},
+                     # Each label shrinks to its bar, or hides: wider, it ran under the next bar ("0.629" under
+                     # the target bar).
+                     "text": [fmt_value(v, digits=digits) for v in values], "textposition": "outside",
+                     "constraintext": "outside", "cliponaxis": False,
+                     "textfont": {"size": max(style.bar_text_size - 2 * (len(labels) > 5), 9)},
                      "marker": {"color": colour, "pattern": {"shape": pattern}, "line": {"width": 0}},
                      "hovertemplate": "%{y:.6g}<extra></extra>"})
     ticks = [f"★ {s}" if i == true_class else s for i, s in enumerate(labels)]
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
         "xaxis": category_axis(ticks), "yaxis": {"range": [-1.25, 1.25]}, "barmode": "group", "bargap": 0.25,
-    }, _legend(style)))
+        **fitted_bar_text(max(style.bar_text_size - 4, 10)),
+    }, _legend(style, title)))
 
 
 def _value_marker(x: int, y: float, text: str, position: str, size: float, colour: str, style: theme.Style) -> dict:
@@ -175,7 +182,7 @@ def loss_curves(losses: Mapping[str, np.ndarray], *, step: int, style: theme.Sty
                                   style.marker_size * 1.4, colour, style))
     y_axis = {"rangemode": "tozero"} if y_range is None else {"range": list(y_range)}
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title),
-                              {"yaxis": y_axis}, _legend(style)))
+                              {"yaxis": y_axis}, _legend(style, title)))
 
 
 def probability_paths(probs: np.ndarray, labels: Sequence[str], *, true_class: int, step: int,
@@ -185,20 +192,26 @@ def probability_paths(probs: np.ndarray, labels: Sequence[str], *, true_class: i
     steps = list(range(probs.shape[0]))
     s = min(int(step), probs.shape[0] - 1)
     others = [c for c in theme.SERIES[:7] if c != theme.HIGHLIGHT]
+    # Classes that start level stay level (B and C under the same push): each other class gets its own dash and a
+    # narrower line than the one before, so a later line never hides an earlier one under it.
+    rank = {k: r for r, k in enumerate(np.argsort(-probs[s], kind="stable"))}
     data = []
     for k, name in enumerate(labels):
         true = k == true_class
         colour = theme.HIGHLIGHT if true else others[k % len(others)] if len(labels) <= 6 else theme.MUTED
+        width = style.line_width * (1.6 if true else max(1.1 - 0.25 * k, 0.35))
         data.append({"type": "scatter", "x": steps, "y": probs[:, k].tolist(), "mode": "lines",
                      "name": escape_label(name),
-                     "line": {"color": colour, "width": style.line_width * (1.6 if true else 0.8)}})
+                     "line": {"color": colour, "width": width, "dash": "solid" if true else ("dash", "dot", "dashdot")[k % 3]}})
         if true or len(labels) <= 4:
-            data.append(_value_marker(s, float(probs[s, k]), fmt_value(probs[s, k], digits=3),
-                                      _label_side(s, probs.shape[0]), style.marker_size, colour, style))
+            # Values printed above and below in turn, by size: two equal values never land on each other.
+            side = _label_side(s, probs.shape[0]).replace("top", ("top", "bottom")[rank[k] % 2])
+            data.append(_value_marker(s, float(probs[s, k]), fmt_value(probs[s, k], digits=3), side,
+                                      style.marker_size, colour, style))
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
         "shapes": [vline(s, {"dash": "dot", "width": max(style.line_width / 2, 1), "color": theme.MUTED})],
         "yaxis": {"range": [0, 1.08], "tickformat": ".1f"},
-    }, _legend(style)))
+    }, _legend(style, title)))
 
 
 def animated_bars(probs: np.ndarray, labels: Sequence[str], *, true_class: int, style: theme.Style,
@@ -260,5 +273,5 @@ def gradient_magnitudes(p_true: np.ndarray, series: Mapping[str, np.ndarray], *,
             data.append(_value_marker(float(current[0]), value, fmt_value(value, digits=3), "top right",
                                       style.marker_size * 1.4, colour, style))
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
-        "xaxis": {"type": "log", "exponentformat": "power"}, "yaxis": {"rangemode": "tozero"},
-    }, _legend(style)))
+        "xaxis": {"type": "log", **log_ticks(min(p), max(p))}, "yaxis": {"rangemode": "tozero"},
+    }, _legend(style, title)))

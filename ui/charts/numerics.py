@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, figure, fmt_value, hline, hline_label, merge
+from ui.charts.common import (base_layout, category_axis, figure, fitted_bar_text, fmt_value, hline, hline_label,
+                               log_ticks, merge)
 
 DTYPE_COLOURS = {"float16": theme.OKABE_ITO["vermillion"], "float32": theme.OKABE_ITO["orange"],
                  "float64": theme.OKABE_ITO["blue"]}
@@ -33,13 +34,15 @@ def naive_vs_stable_bars(naive: np.ndarray, stable: np.ndarray, labels: Sequence
         shown = [v if v is not None else 0.0 for v in _finite_or_none(values)]
         data.append({
             "type": "bar", "x": [i + offset for i in range(len(values))], "y": shown, "width": 0.38, "name": name,
-            "text": [_label(v) for v in values], "textposition": "outside", "constraintext": "none", "cliponaxis": False,
+            "text": [_label(v) for v in values], "textposition": "outside", "constraintext": "outside",
+            "cliponaxis": False,
             "textfont": {"size": style.bar_text_size}, "customdata": [str(v) for v in values],
             "marker": {"color": colour, "pattern": {"shape": pattern}, "line": {"width": 0}},
             "hovertemplate": "%{customdata}<extra>" + name.replace("<", "&lt;") + "</extra>"})
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
         "xaxis": category_axis(labels), "yaxis": {"range": [0, 1.2], "tickformat": ".1f"}, "showlegend": True,
         "legend": {"orientation": "h", "y": -0.15, "font": {"size": style.font_size}}, "barmode": "overlay",
+        **fitted_bar_text(max(style.bar_text_size - 4, 10)),
     }))
 
 
@@ -80,7 +83,7 @@ def overflow_chart(x: np.ndarray, exp_by_dtype: Mapping[str, np.ndarray], thresh
             "textfont": {"size": style.bar_text_size, "color": theme.REFERENCE},
             "line": {"color": theme.REFERENCE, "width": style.line_width * 1.4}, "hoverinfo": "skip"})
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
-        "xaxis": {"type": "log", "range": [-1, 4.7]},
+        "xaxis": {"type": "log", "range": [-1, 4.7], **log_ticks(0.1, 10 ** 4.7)},
         "yaxis": {"type": "log", "range": [0, 330], "exponentformat": "power", "dtick": 50},
     }))
 

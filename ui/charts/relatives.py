@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import base_layout, category_axis, escape_label, figure, fmt_value, hline, hline_label, merge
+from ui.charts.common import (base_layout, category_axis, escape_label, figure, fitted_bar_text, fmt_value, hline,
+                               hline_label, merge)
 
 
 def _legend(style: theme.Style) -> dict:
@@ -46,14 +47,15 @@ def label_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.Style, 
     """Probabilities per label, values printed, with an optional reference line (0.5 for sigmoids)."""
     probs = np.asarray(probs, dtype=np.float64)
     trace = {"type": "bar", "x": list(range(len(probs))), "y": probs.tolist(), "text": [fmt_value(p) for p in probs],
-             "textposition": "outside", "constraintext": "none", "cliponaxis": False, "textfont": {"size": style.bar_text_size},
-             "marker": {"color": colour, "pattern": {"shape": pattern}, "line": {"width": 0}},
+             "textposition": "outside", "constraintext": "outside", "cliponaxis": False,
+             "textfont": {"size": style.bar_text_size}, "marker": {"color": colour, "pattern": {"shape": pattern}, "line": {"width": 0}},
              "hovertemplate": "%{y:.6g}<extra></extra>"}
     reference = {} if line is None else {
         "shapes": [hline(line, {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE})],
         "annotations": [hline_label(line, escape_label(line_text), {"size": style.font_size})]}
     return figure([trace], merge(base_layout(style, title=title, y_title=y_title), reference, {
         "xaxis": category_axis(labels), "yaxis": {"range": [0, 1.18], "tickformat": ".1f"},
+        **fitted_bar_text(max(style.bar_text_size - 4, 10)),  # labels fit their bar or hide: "4.7e-09" met "0.030"
     }))
 
 
@@ -68,11 +70,13 @@ def grouped_bars(series: Mapping[str, np.ndarray], labels: Sequence[str], *, sty
         data.append({
             "type": "bar", "x": [j + (i - (n - 1) / 2) * width for j in range(len(values))], "y": values.tolist(),
             "width": width * 0.95, "name": escape_label(name), "text": [fmt_value(v, digits=3) for v in values],
-            "textposition": "outside", "constraintext": "none", "cliponaxis": False, "textfont": {"size": style.bar_text_size - 2},
+            "textposition": "outside", "constraintext": "outside", "cliponaxis": False,
+            "textfont": {"size": style.bar_text_size - 2},
             "marker": {"color": theme.SERIES[i], "pattern": {"shape": ["", "/", "."][i % 3]}, "line": {"width": 0}},
             "hovertemplate": "%{y:.6g}<extra></extra>"})
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
         "xaxis": category_axis(labels), "yaxis": {"range": [0, 1.18], "tickformat": ".1f"}, "barmode": "overlay",
+        **fitted_bar_text(max(style.bar_text_size - 4, 10)),
     }, _legend(style)))
 
 

@@ -60,19 +60,19 @@ def temperature_bars(probs, ghost, labels: Sequence[str], *, style: theme.Style,
                      others_label: str = "{n} others") -> go.Figure:
     """softmax(z / T) as bars (trace 0, exactly ``probs``), each beside a faint ghost bar at T = 1 (trace 1).
 
+    ``ghost=None`` (at T = 1 itself, where the ghost would repeat the bars) draws no ghost trace.
     Above 30 classes the 20 most probable at T keep a bar and one more bar holds the rest of each total.
     """
-    probs, ghost = np.asarray(probs, dtype=float), np.asarray(ghost, dtype=float)
+    probs = np.asarray(probs, dtype=float)
     sel = select_bars(probs)
-    now, before = _folded(probs, sel.index, sel.folded), _folded(ghost, sel.index, sel.folded)
     colours, patterns = _winner_colours(probs[sel.index])
     if sel.folded:
         colours.append(theme.MUTED)
         patterns.append(".")
-    data = [
-        _bar(now, style=style, colour=colours, pattern=patterns, name=now_name),
-        _bar(before, style=style, colour=theme.MUTED, name=ghost_name, opacity=GHOST_OPACITY, text=False),
-    ]
+    data = [_bar(_folded(probs, sel.index, sel.folded), style=style, colour=colours, pattern=patterns, name=now_name)]
+    if ghost is not None:
+        before = _folded(np.asarray(ghost, dtype=float), sel.index, sel.folded)
+        data.append(_bar(before, style=style, colour=theme.MUTED, name=ghost_name, opacity=GHOST_OPACITY, text=False))
     uniform = 1.0 / len(probs)
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
         "shapes": [hline(uniform, {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE})],
@@ -121,6 +121,9 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
     current_probs = np.asarray(current_probs, float)
     shown = _curve_classes(np.asarray(ghost, float))
     data = [_marker_line(current, (0.0, 1.0), style, now_name)]
+    # Each value is printed on the side its curve leaves free: below a curve that rises to the right, above one
+    # that falls ("middle right" put "B 0.231" under its own curve).
+    j = min(int(np.searchsorted(temperatures, current)), len(temperatures) - 2)
     for n, i in enumerate(shown):
         colour = theme.SERIES[n % len(theme.SERIES)]
         data.append({"type": "scatter", "x": temperatures.tolist(), "y": probs[:, i].tolist(), "mode": "lines",
@@ -129,7 +132,7 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
         data.append({"type": "scatter", "x": [current], "y": [float(current_probs[i])], "mode": "markers+text",
                      "showlegend": False, "marker": {"color": colour, "size": style.marker_size},
                      "text": [f"{escape_label(labels[i])} {fmt_value(float(current_probs[i]), digits=3)}"],
-                     "textposition": "middle right",
+                     "textposition": "bottom right" if probs[j + 1, i] > probs[j, i] else "top right",
                      "textfont": {"size": style.bar_text_size - 2, "color": colour}, "hoverinfo": "skip"})
     k = probs.shape[1]
     data.append({"type": "scatter", "x": [float(temperatures[0]), float(temperatures[-1])], "y": [1 / k, 1 / k],
@@ -161,7 +164,10 @@ def entropy_curve(temperatures, entropy, *, current: float, current_entropy: flo
          "mode": "lines", "hoverinfo": "skip",
          "line": {"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}},
     ]
-    max_note = {"x": 0.5, "y": top, "xref": "paper", "yref": "y", "yanchor": "bottom", "showarrow": False,
+    # At the end away from the current T's vertical line, which ran through it in the middle.
+    left = np.log(current / temperatures[0]) > np.log(temperatures[-1] / current)
+    max_note = {"x": 0.0 if left else 1.0, "xanchor": "left" if left else "right", "y": top, "xref": "paper",
+                "yref": "y", "yanchor": "bottom", "showarrow": False,
                 "text": escape_label(max_text), "font": {"size": style.font_size - 2, "color": theme.REFERENCE}}
     return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
         "annotations": [max_note, *_limit_notes(style, cold_text, hot_text)], "xaxis": _log_t_axis(temperatures),
@@ -245,12 +251,18 @@ def stage_bars(values, labels: Sequence[str], *, style: theme.Style, title: str 
     best = values == values[kept].max() if kept.any() else np.zeros(len(values), bool)
     colours = [theme.MUTED if not k else theme.HIGHLIGHT if b else theme.BAR for k, b in zip(kept, best)]
     span = float(np.abs(values).max()) or 1.0
-    lo = min(0.0, float(values.min()) - 0.45 * span)
-    return figure([_bar(values, style=style, colour=colours, digits=digits, orientation="h")], merge(
+    # Each bar is labelled "word value" at its end: word labels on the axis took half of a narrow column and met
+    # the values of negative bars ("moon" on "-2.50"). The range leaves room for a label beyond either end.
+    lo = min(0.0, float(values.min()) - 1.0 * span)
+    bar = _bar(values, style=style, colour=colours, digits=digits, orientation="h")
+    bar["text"] = [f"{escape_label(w)} {v}" for w, v in zip(labels, bar["text"])]
+    return figure([bar], merge(
         base_layout(style, title=title, height=height or int(style.height * 1.15)), {
-            "yaxis": {**category_axis(labels), "autorange": "reversed"},
-            "xaxis": {"range": x_range or [lo, max(0.0, float(values.max())) + 0.45 * span], "showticklabels": False},
-            "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+            "yaxis": {**category_axis(labels), "autorange": "reversed", "showticklabels": False},
+            "xaxis": {"range": x_range or [lo, max(0.0, float(values.max())) + 1.0 * span], "showticklabels": False},
+            # The top margin is base_layout's when titled: it fits the title's type and lines (50 px cut a
+            # projector's title).
+            "margin": {"l": 10, "r": 10, "b": 10, **({} if title else {"t": 10})},
         }))
 
 
