@@ -92,6 +92,7 @@ class Student:
         self.base, self.page, self.query, self.stats, self.rng = base, page, query, stats, rng
         self.cookie = ""
         self.session_id = ""
+        self.had_session = False
         self.ws = None
         self.page_hash = ""
         self.sliders: dict[str, dict] = {}  # widget id -> {"value", "min", "max", "step"}
@@ -182,24 +183,36 @@ class Student:
             await self.ws.close()
 
 
+async def rejoin(student, stats, attempts=5):
+    """Join (again) like the browser: retry with a growing pause; seconds taken, or None after the last try.
+
+    A failure after the websocket had opened is a disconnect (its replica went away); a join that needed retries
+    counts as a reconnect; one that never succeeds is a failed connection.
+    """
+    for attempt in range(attempts):
+        try:
+            took = await student.join()
+            stats.reconnects += attempt > 0 or student.had_session
+            student.had_session = True
+            return took
+        except (OSError, asyncio.TimeoutError, websockets.WebSocketException, RuntimeError) as exc:
+            stats.errors.append(f"join: {type(exc).__name__}: {exc}"[:200])
+            stats.disconnects += student.ws is not None and attempt == 0 and not student.had_session
+            await student.close()
+            student.ws, student.page_hash, student.charts = None, "", {}
+            await asyncio.sleep(0.5 * (attempt + 1))
+    stats.failed_connections += 1
+    return None
+
+
 async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
     rng = random.Random(seed)
     await asyncio.sleep(delay)
     student = Student(base, page, query, stats, rng)
-    for attempt in range(3):  # the browser retries a failed connection too
-        try:
-            stats.joins.append(await student.join())
-            stats.reconnects += attempt
-            break
-        except (OSError, asyncio.TimeoutError, websockets.WebSocketException, RuntimeError) as exc:
-            stats.errors.append(f"join: {type(exc).__name__}: {exc}"[:200])
-            stats.disconnects += student.ws is not None  # it had connected: its replica went away
-            await student.close()
-            student.ws, student.page_hash, student.charts = None, "", {}
-            await asyncio.sleep(0.5 * (attempt + 1))
-    else:
-        stats.failed_connections += 1
+    joined = await rejoin(student, stats)
+    if joined is None:
         return
+    stats.joins.append(joined)
     next_at = time.monotonic() + rng.uniform(0, 1 / rate)
     for _ in range(int((stop_at - time.monotonic()) * rate) + 2):  # bounded by the duration
         await asyncio.sleep(max(0.0, next_at - time.monotonic()))
@@ -219,14 +232,7 @@ async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
             # The replica went away: reconnect through the same address, as the browser does.
             stats.disconnects += 1
             stats.errors.append(f"move: {type(exc).__name__}: {exc}"[:200])
-            student.page_hash, student.charts = "", {}
-            try:
-                await student.close()
-                await student.join()
-                stats.reconnects += 1
-            except (OSError, asyncio.TimeoutError, websockets.WebSocketException, RuntimeError) as exc2:
-                stats.failed_connections += 1
-                stats.errors.append(f"reconnect: {type(exc2).__name__}: {exc2}"[:200])
+            if await rejoin(student, stats) is None:
                 break
         next_at += 1 / rate
     await student.close()
@@ -355,7 +361,7 @@ def measure(name, url, page, pids, args, *, kill=None) -> Stats:
                                   rate=args.rate, duration=args.duration, seed=args.seed,
                                   on_tick=killer if kill else None))
     runs = len(stats.moves) + len(stats.joins)
-    stats.cpu_per_run = (cpu_seconds(pids) - cpu_before) / runs if runs and pids else 0
+    stats.cpu_per_run = (cpu_seconds(pids) - cpu_before) / runs if runs and pids and not kill else 0
     print(report(name, stats, rss_before, rss_mb(pids), args.students), flush=True)
     for err in sorted(set(stats.errors))[:5]:
         print(f"    e.g. {err}")
