@@ -11,7 +11,11 @@ def test_the_full_screen_qr_code_fits_the_window(browser, app_server, width, hei
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
     try:
         app = AppPage(context.new_page(), app_server)
-        app.open("softmax", **query)
+        app.page.goto(app.url_for("softmax", **query))
+        app.wait_idle(timeout=90_000)  # generous: this runs beside the other browser tests on a shared machine
+        opener = app.page.locator('[data-testid="stExpandSidebarButton"]')
+        if opener.count() and opener.first.is_visible():  # projector mode starts with the sidebar folded away
+            opener.first.click()
         app.page.get_by_role("button", name="Show the QR code full screen").click()
         qr = app.page.locator('[data-testid="big-qr"]')
         qr.wait_for()

@@ -154,7 +154,8 @@ def sidebar() -> None:
 def room_bar(page: str) -> None:
     """Class-mode notices, and the room's status above the page: the code for the teacher, and for students the
     link to follow when the teacher has moved to another page."""
-    st.session_state[ASKED] = st.session_state[DRAWN] = None  # quiz() records what this run asks and draws
+    # quiz() records what this run asks and draws; DRAWN is "" once a whole run has drawn no class quiz.
+    st.session_state[ASKED] = st.session_state[DRAWN] = None
     _show_notices()
     code = room_code()
     if code is None:
@@ -165,7 +166,12 @@ def room_bar(page: str) -> None:
                 f'<span style="font-size:{size};font-weight:700;letter-spacing:0.08em;white-space:nowrap">'
                 f'{spaced(code)}</span></div>')
     else:
-        _student_bar(page)
+        room = _guard(lambda: store().room(code), default=False)
+        if room and room.page == page and room.question.partition(".")[0] == page:
+            # This page's quiz polls the room and shows where the teacher goes next: one poller per student.
+            st.caption(t("classroom.following", code=spaced(code)))
+        else:
+            _student_bar(page)
 
 
 @st.fragment(run_every=STUDENT_EVERY)
@@ -179,18 +185,24 @@ def _student_bar(page: str) -> None:
     elif room is None:
         st.info(t("classroom.closed"), icon=":material/groups:")
         _leave()
-    elif room.page and room.page != page and room.page in BY_KEY:
-        with st.container(border=True):
-            st.page_link(BY_KEY[room.page].file, icon=":material/arrow_forward:",
-                         label=t("classroom.moved", page=t(f"{room.page}.nav_title")),
-                         query_params=dict(parse_qsl(room.page_query)))
-    else:
+    elif not _follow_link(room, page):
         st.caption(t("classroom.following", code=spaced(code)))
-        if room.question and room.page == page and st.session_state.get(DRAWN) != room.question \
-                and st.session_state.get(CAUGHT_UP) != (room.question, room.round):
+        if (room.question and room.page == page and st.session_state.get(DRAWN) == ""
+                and st.session_state.get(CAUGHT_UP) != (room.question, room.round)):
             # The teacher has just asked this page's question: redraw the page once so its quiz takes votes.
             st.session_state[CAUGHT_UP] = (room.question, room.round)
             st.rerun()
+
+
+def _follow_link(room: rooms.Room, page: str) -> bool:
+    """When the teacher shows another page: a link to it, with the teacher's settings of that page."""
+    if not room.page or room.page == page or room.page not in BY_KEY:
+        return False
+    with st.container(border=True):
+        st.page_link(BY_KEY[room.page].file, icon=":material/arrow_forward:",
+                     label=t("classroom.moved", page=t(f"{room.page}.nav_title")),
+                     query_params=dict(parse_qsl(room.page_query)))
+    return True
 
 
 def after_page(page: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -200,6 +212,8 @@ def after_page(page: str) -> tuple[dict[str, str], dict[str, str]]:
     if code is None:
         return {}, {}
     if not is_teacher():
+        if st.session_state.get(DRAWN) is None:
+            st.session_state[DRAWN] = ""
         return {"room": code}, {}
     if _publish(page) is False:  # the room has expired or was closed elsewhere
         _leave()
@@ -298,7 +312,8 @@ def _student_quiz(code: str, key: str, question: str, options: tuple[str, ...], 
         st.warning(t("classroom.unavailable"), icon=":material/cloud_off:")
         return
     if room is None or room.question != key:
-        st.info(t("classroom.closed" if room is None else "classroom.moved_on"), icon=":material/groups:")
+        if room is None or not _follow_link(room, st.session_state.get("_page", "")):
+            st.info(t("classroom.closed" if room is None else "classroom.moved_on"), icon=":material/groups:")
         return
     if st.session_state.get(round_key, room.round) != room.round:
         st.session_state.pop(choice_key, None)  # the teacher reset the question: answer afresh
