@@ -2,7 +2,12 @@
 
 import json
 
+import pytest
+
 import softmax_core as sc
+from ui.i18n import LANGS
+
+from .e2e_harness import LAYOUT_VIEWPORTS, layout_problems
 
 
 def test_the_page_draws_its_charts_and_the_z_handle_moves_the_point(app):
@@ -34,4 +39,21 @@ def test_projector_mode_renders_cleanly(app):
     app.open("relatives", projector="1", part="argmax")
     assert app.chart_count() == 2
     app.screenshot("relatives-projector")
+    assert not app.problems()
+
+
+SIDEWAYS = """() => [document.documentElement, document.querySelector('[data-testid="stMain"]'),
+    document.querySelector('[data-testid="stMainBlockContainer"]')].filter(Boolean)
+    .map(el => el.scrollWidth - el.clientWidth)"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_comparison_table_fits_a_phone(app, lang):
+    # The three-column table with formulas made the page 422 px wide on a 390 px phone.
+    app.page.set_viewport_size(LAYOUT_VIEWPORTS["phone"][0])
+    app.open("relatives", part="table", lang=lang)
+    assert app.page.locator('[data-testid="stMain"] table').count() == 1
+    assert max(app.page.evaluate(SIDEWAYS)) <= 1
+    assert not [p for p in layout_problems(app) if "sideways" in p]
+    app.screenshot(f"relatives-table-phone-{lang}")
     assert not app.problems()
