@@ -10,6 +10,12 @@ the same run, and the app's numbers are quoted as a ratio to that floor.
     python bench/classroom.py --students 60 --replicas 2            # through HAProxy (deploy/local-cluster.sh)
     python bench/classroom.py --students 30 --kill-replica-at 15 --replicas 2 --no-baseline
     python bench/classroom.py --url http://127.0.0.1:8501 --students 10   # a server you started
+    python bench/classroom.py --scenario vote --students 300 --replicas 2  # class mode, rooms in Redis
+
+``--scenario vote`` is class mode: the teacher opens the page in projector mode and presses "Start class mode",
+students join the room's link, each votes once and changes the vote once, and the projector's chart refreshes on
+its own timer. It reports the time from a vote to the projector showing it, and checks that the final counts on
+the projector equal the votes cast (exit status 1 if not).
 
 Safety: every loop is bounded in count and time, and only loopback addresses are accepted as targets.
 """
