@@ -98,6 +98,12 @@ def test_the_app_reaches_redis_through_its_service():
     assert redis["args"][redis["args"].index("--appendonly") + 1] == "no"
     data = next(m for m in redis["volumeMounts"] if m["mountPath"] == "/data")
     assert "emptyDir" in next(v for v in pod["volumes"] if v["name"] == data["name"])
+    # Only the app's pods may connect to it.
+    policy = docs["NetworkPolicy", "softmax-redis"]["spec"]
+    assert pods_selected(docs, policy["podSelector"]["matchLabels"]) == [REDIS]
+    (rule,) = policy["ingress"]
+    assert [pods_selected(docs, peer["podSelector"]["matchLabels"]) for peer in rule["from"]] == [[APP]]
+    assert [p["port"] for p in rule["ports"]] == [port["targetPort"]]
 
 
 def test_the_ingress_is_sticky_by_cookie_with_websocket_timeouts():
