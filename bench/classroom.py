@@ -472,6 +472,7 @@ class Votes:
     updates: list = dataclasses.field(default_factory=list)  # projector: (sent, received, counts)
     idle: list = dataclasses.field(default_factory=list)  # projector update times before anyone joined
     polls: list = dataclasses.field(default_factory=list)  # students' own quiz refreshes (run_every), seconds
+    link: dict = dataclasses.field(default_factory=dict)  # the teacher's URL parameters (room, teacher key)
 
 
 async def open_room(base, page, stats) -> Participant:
@@ -522,8 +523,9 @@ async def voter_life(base, page, query, stats, votes, who, *, delay, vote_at, ch
         if not plan and now >= stop_at:
             break
         await asyncio.sleep(max(0.0, min(plan[0][0] if plan else stop_at, next_poll) - now))
+        voting = bool(plan) and time.monotonic() >= plan[0][0]
         try:
-            if plan and time.monotonic() >= plan[0][0]:
+            if voting:
                 option = plan.pop(0)[1]
                 sent = time.monotonic()
                 student.held[wid] = ("string_value", options[option])
@@ -537,10 +539,11 @@ async def voter_life(base, page, query, stats, votes, who, *, delay, vote_at, ch
                 next_poll += timer
         except (asyncio.TimeoutError, OSError, websockets.WebSocketException, RuntimeError) as exc:
             stats.timeouts += isinstance(exc, asyncio.TimeoutError)
-            stats.errors.append(f"vote: {type(exc).__name__}: {exc}"[:200])
-            votes.lost += len(plan) + 1  # this vote (or poll) and any still planned
-            votes.final.pop(who, None)
-            break
+            stats.errors.append(f"{'vote' if voting else 'poll'}: {type(exc).__name__}: {exc}"[:200])
+            if voting:  # whether it counted is unknown, so this student's final vote is too
+                votes.lost += 1
+                votes.final.pop(who, None)
+            break  # votes still planned are never cast
     await student.close()
 
 
@@ -549,7 +552,7 @@ async def class_vote(base, page, *, students, join_window, duration, seed=0, pol
     ``duration`` seconds after the join window; the projector refreshes throughout. Returns (stats, votes, n)."""
     stats, votes = Stats(), Votes()
     teacher = await open_room(base, page, stats)
-    n_options = len(teacher.poll)
+    n_options, votes.link = len(teacher.poll), dict(teacher.query)
     query = {k: v for k, v in teacher.query.items() if k not in ("teacher", "projector")}  # the students' link
     done = {"idle": asyncio.Event(), "students": asyncio.Event(), "at": float("inf")}
     interval = teacher.timers.get(teacher.poll_fragment, 1.0)
