@@ -5,10 +5,11 @@ import pandas as pd
 import streamlit as st
 
 import softmax_core as sc
-from ui import theme
+from ui import live, theme
 from ui.charts import relatives as charts
 from ui.components import cached_figure, chart, class_names, code_span, columns, page_setup, quiz, style
 from ui.i18n import t
+from ui.views import relatives as view
 
 MAX_LABELS = 5
 SLIDER_RANGE = 10.0
@@ -74,21 +75,16 @@ if part == "sigmoid":
     # ---- 1. sigmoid is a two-class softmax ---------------------------------------------------------------------------
     st.header(t("relatives.sigmoid_heading"))
     left, right = columns([1, 1.4], gap="large")
-    with left:
-        st.markdown(t("relatives.sigmoid_proof"))
-        z0 = st.slider(t("relatives.z_slider"), -8.0, 8.0, step=0.1, key=state.key("z"))
+    left.markdown(t("relatives.sigmoid_proof"))
     grid, sig, soft2 = _sigmoid_curves()
-    p0 = float(sc.sigmoid(z0))
-    with right:
-        fig = cached_figure(charts.curves, grid, {t("relatives.sigmoid_name"): sig, t("relatives.softmax2_name"): soft2},
-                      style=sty, point=(z0, {t("relatives.sigmoid_name"): p0,
-                                  t("relatives.softmax2_name"): float(sc.sigmoid_as_softmax(z0))}),
-                      title=t("relatives.sigmoid_title"), x_title="z", y_title=t("relatives.prob_axis"))
+    with right:  # the handle and the curve follow the hand; the summary and table follow the release
+        view.sigmoid_handle(state)
+        z0 = float(state["z"])
         gap = float(np.max(np.abs(sig - soft2)))
-        chart(fig, summary=t("relatives.sigmoid_summary", z=f"{z0:g}", p=f"{p0:.4f}", gap=f"{gap:.1e}"),
-              table=lambda: pd.DataFrame({"z": grid, t("relatives.sigmoid_name"): sig,
-                                          t("relatives.softmax2_name"): soft2}),
-              key="sigmoid")
+        live.summary_and_table(t("relatives.sigmoid_summary", z=f"{z0:g}", p=f"{float(sc.sigmoid(z0)):.4f}",
+                                 gap=f"{gap:.1e}"),
+                               lambda: pd.DataFrame({"z": grid, t("relatives.sigmoid_name"): sig,
+                                                     t("relatives.softmax2_name"): soft2}), key="sigmoid")
     st.markdown(t("relatives.logistic"))  # after the chart: on a phone the chart follows its slider at once
 
 if part == "multilabel":

@@ -6,9 +6,11 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import temperature as charts
+from ui import live
 from ui.components import (cached_figure, cached_result, chart, class_names, code_span, columns, is_projector,
                            logits_error, logits_input, page_setup, quiz, set_logits, style)
 from ui.i18n import current_language, t
+from ui.views import temperature as view
 
 PARTS = ("curves", "animation", "sampling", "next_word", "decisions")
 PRESETS = {  # catalogue key -> logits; the usual worked examples plus two that show ties and near-ties
@@ -79,39 +81,59 @@ def _view():
     return _memo("view", make)
 
 
+def _bars():
+    logits, k, labels, T, probs, ghost = _view()
+    return cached_figure(charts.temperature_bars, probs, None if T == 1.0 else ghost, tuple(labels), style=sty,
+                        title=t("temperature.bars_title", T=f"{T:g}"), y_title=t("temperature.prob_axis"),
+                        now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
+                        uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
+                        others_label=t("temperature.others"))
+
+
+def _bars_table():
+    """The numbers behind the bars at T, built only when the student opens the table."""
+    logits, k, labels, T, probs, ghost = _view()
+
+    def table():
+        order = np.argsort(-probs, kind="stable")[:TABLE_ROWS]
+        return pd.DataFrame({t("temperature.col.class"): [labels[i] for i in order],
+                             t("temperature.col.logit"): logits[order],
+                             t("temperature.col.scaled"): logits[order] / T,
+                             t("temperature.col.prob_T"): probs[order],
+                             **({} if T == 1.0 else {t("temperature.col.prob_1"): ghost[order]})})
+    return table
+
+
+def _logits_box() -> None:
+    with st.expander(t("temperature.logits_heading"), expanded=logits_error(state) is not None,
+                     icon=":material/edit:"):
+        st.selectbox(t("temperature.preset"), list(PRESETS), index=None, key=state.key("preset"),
+                     format_func=lambda name: t(f"temperature.presets.{name}"),
+                     placeholder=t("temperature.preset_placeholder"), on_change=_on_preset)
+        logits_input(state, t("temperature.logits_text"), help=t("temperature.logits_help"))
+
+
 def _top() -> None:
     """T, the readouts and the first chart. Not a fragment: a fragment rerun followed by the whole-page rerun
     that the link and the curves need took twice as long in a real browser as one plain rerun."""
     logits, k, labels, T, probs, ghost = _view()
-    H, H_bits, log_k = float(sc.entropy(probs)), float(sc.entropy_bits(probs)), float(np.log(k))
     top = int(np.argmax(probs))
     at_one = T == 1.0  # the plain softmax: a comparison with T = 1 would only repeat it
+    summary = t("temperature.bars_summary_at_1" if at_one else "temperature.bars_summary", T=f"{T:g}",
+                winner=code_span(labels[top]), p=f"{probs[top]:.4f}", p1=f"{ghost[top]:.4f}")
+    if k <= view.LIVE_BARS:
+        # The handle, the bars at T and the readouts are drawn in the browser and follow the hand.
+        view.t_handle(state, logits=logits, labels=labels)
+        live.summary_and_table(summary, _bars_table(), key="temperature_bars")
+        _logits_box()
+        return
+    H, H_bits, log_k = float(sc.entropy(probs)), float(sc.entropy_bits(probs)), float(np.log(k))
     # The slider right above the chart, and the readouts after it: on a phone the columns stack, and the chart
     # must stay in view while the thumb moves.
     _t_slider("T", t("temperature.T"), t("temperature.T_help"))
     chart_col, ctrl_col = st.columns([2.2, 1], gap="medium")
-
-    def bars():
-        fig = cached_figure(charts.temperature_bars, probs, None if at_one else ghost, tuple(labels), style=sty,
-                      title=t("temperature.bars_title", T=f"{T:g}"), y_title=t("temperature.prob_axis"),
-                      now_name=t("temperature.now_name", T=f"{T:g}"), ghost_name=t("temperature.ghost_name"),
-                      uniform_text=t("temperature.uniform", k=k, u=f"{1 / k:.3g}"),
-                      others_label=t("temperature.others"))
-
-        def table():
-            order = np.argsort(-probs, kind="stable")[:TABLE_ROWS]
-            return pd.DataFrame({t("temperature.col.class"): [labels[i] for i in order],
-                                 t("temperature.col.logit"): logits[order],
-                                 t("temperature.col.scaled"): logits[order] / T,
-                                 t("temperature.col.prob_T"): probs[order],
-                                 **({} if at_one else {t("temperature.col.prob_1"): ghost[order]})})
-        return fig, table
-
     with chart_col:
-        fig, table = _memo("bars", bars)
-        chart(fig, summary=t("temperature.bars_summary_at_1" if at_one else "temperature.bars_summary", T=f"{T:g}",
-                             winner=code_span(labels[top]),
-                             p=f"{probs[top]:.4f}", p1=f"{ghost[top]:.4f}"), table=table, key="temperature_bars")
+        chart(_memo("bars", _bars), summary=summary, table=_bars_table(), key="temperature_bars")
     with ctrl_col:
         st.metric(t("temperature.top_prob"), f"{probs[top]:.4f}",
                   delta=None if at_one else f"{probs[top] - ghost[top]:+.4f}",
@@ -120,12 +142,7 @@ def _top() -> None:
                  help=t("temperature.effective_help", k=k))
         st.markdown(t("temperature.entropy_readout", h=f"{H:.4f}", bits=f"{H_bits:.4f}", max=f"{log_k:.4f}",
                       max_bits=f"{log_k / np.log(2):.4f}", k=k, share=f"{H / log_k:.0%}"))
-        with st.expander(t("temperature.logits_heading"), expanded=logits_error(state) is not None,
-                         icon=":material/edit:"):
-            st.selectbox(t("temperature.preset"), list(PRESETS), index=None, key=state.key("preset"),
-                         format_func=lambda name: t(f"temperature.presets.{name}"),
-                         placeholder=t("temperature.preset_placeholder"), on_change=_on_preset)
-            logits_input(state, t("temperature.logits_text"), help=t("temperature.logits_help"))
+        _logits_box()
 
 
 _top()
@@ -238,6 +255,7 @@ if part == "next_word":
     words = [w.strip() for w in t("temperature.next.words").split(",")]
     st.markdown(t("temperature.next.intro"))
     st.markdown(f"> {t('temperature.next.prompt')} **…**")
+    view.t_handle(state, key="live_next")  # T, right beside the charts it moves (the same T as at the top)
     kc, pc = st.columns(2)
     top_k = int(kc.slider(t("temperature.k"), 1, len(NEXT_LOGITS), step=1, key=state.key("k"),
                           help=t("temperature.k_help")))

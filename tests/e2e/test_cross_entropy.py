@@ -1,19 +1,25 @@
 """The cross-entropy page in a real browser: sliders redraw the charts with the core's numbers."""
 
+import json
+
 import numpy as np
 
 import softmax_core as sc
 
 
-def test_moving_the_yhat_slider_moves_the_marker_along_the_curve(app):
+def test_moving_the_yhat_handle_moves_the_marker_along_the_curve(app):
     app.open("cross_entropy", by="1", yhat="0.7")
-    marker = app.chart_traces(0)[2]
-    assert marker["x"] == [0.7]
-    np.testing.assert_allclose(marker["y"], [-np.log(0.7)], rtol=1e-12)
-    app.press_on_slider(0, "ArrowRight")  # ŷ 0.70 -> 0.71
-    marker = app.chart_traces(0)[2]
-    np.testing.assert_allclose(marker["x"], [0.71])
-    np.testing.assert_allclose(marker["y"], [-np.log(0.71)], rtol=1e-12)
+    curve = app.page.locator('[data-testid="live-curve"]')
+    x, y = json.loads(curve.get_attribute("data-values"))
+    assert x == 0.7
+    np.testing.assert_allclose(y, float(sc.binary_cross_entropy([0.7], [1.0])), rtol=0, atol=1e-12)
+    app.page.locator('.ssl-root [role="slider"]').focus()
+    app.page.keyboard.press("ArrowRight")  # ŷ 0.70 -> 0.71, drawn at once in the browser
+    app.page.wait_for_function("() => JSON.parse(document.querySelector('[data-testid=\"live-curve\"]')"
+                               ".getAttribute('data-values'))[0] === 0.71", timeout=2000)
+    x, y = json.loads(curve.get_attribute("data-values"))
+    np.testing.assert_allclose(y, float(sc.binary_cross_entropy([0.71], [1.0])), rtol=0, atol=1e-12)
+    app.page.wait_for_function("() => new URLSearchParams(location.search).get('yhat') === '0.71'", timeout=15_000)
     app.screenshot("cross-entropy-bce")
     assert not app.problems()
 

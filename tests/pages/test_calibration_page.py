@@ -91,7 +91,7 @@ def test_temperature_scaling_reduces_ece_on_the_default_model(default_model):
 def test_the_epochs_slider_picks_a_checkpoint_without_retraining(default_model):
     splits, result = default_model
     at = open_page("calibration", epochs="30")
-    story = next(f for f in figures(at) if len(f["data"]) == 3 and f["data"][0]["mode"] == "lines+text")
+    story = next(f for f in figures(at) if len(f["data"]) == 3 and f["data"][0]["type"] == "scatter")
     np.testing.assert_allclose(story["data"][2]["y"],
                                sc.checkpoint_summary(result.eval_logits["test"], splits.test.labels).ece)
     before = row(metrics_table(at), "none")

@@ -4,13 +4,15 @@ import numpy as np
 import pytest
 
 import softmax_core as sc
+from tests.live.apptest import end_move, live_data
 from tests.pages.conftest import figures, open_page, texts
 from ui.i18n import LANGS
 
 # The page shows one part at a time; each chart key, the part holding it, and its position there.
-CHARTS = {"sigmoid": ("sigmoid", 0), "softmax_view": ("multilabel", 0), "sigmoid_view": ("multilabel", 1),
+# (The sigmoid part's curve is drawn by the live editor, in the browser: tests/e2e/test_live.py.)
+CHARTS = {"softmax_view": ("multilabel", 0), "sigmoid_view": ("multilabel", 1),
           "argmax": ("argmax", 0), "lse": ("argmax", 1), "jacobian": ("jacobian", 0), "attention": ("lives", 0)}
-PART_CHARTS = {"sigmoid": 1, "multilabel": 2, "argmax": 2, "jacobian": 1, "lives": 1, "table": 0}
+PART_CHARTS = {"sigmoid": 0, "multilabel": 2, "argmax": 2, "jacobian": 1, "lives": 1, "table": 0}
 
 
 def chart(at, key):
@@ -34,15 +36,23 @@ def test_choosing_a_part_draws_it_and_puts_it_in_the_link():
     assert at.query_params["part"] == "jacobian" and len(figures(at)) == 1
 
 
-def test_sigmoid_equals_the_two_class_softmax_on_the_chart_data():
-    fig = chart(open_page("relatives", z="2.5", part="sigmoid"), "sigmoid")
-    sig, soft2 = fig["data"][0], fig["data"][1]
-    z = np.asarray(sig["x"])
-    np.testing.assert_array_equal(sig["y"], sc.sigmoid(z))
+def test_sigmoid_equals_the_two_class_softmax_in_the_table_behind_the_curve():
+    at = open_page("relatives", z="2.5", part="sigmoid")
+    assert live_data(at, "relatives.live_z")["value"] == 2.5
+    at.session_state["table.sigmoid"] = True  # the student opens "The numbers behind this chart"
+    table = at.run().dataframe[0].value
+    z, sig, soft2 = (np.asarray(table.iloc[:, i], dtype=float) for i in range(3))
+    np.testing.assert_array_equal(sig, sc.sigmoid(z))
     pairs = np.stack([z, np.zeros_like(z)], axis=-1)
-    np.testing.assert_allclose(soft2["y"], sc.softmax(pairs)[:, 0], rtol=0, atol=1e-16)
-    np.testing.assert_allclose(sig["y"], soft2["y"], rtol=1e-15, atol=1e-16)
-    assert fig["data"][2]["x"] == [2.5]
+    np.testing.assert_allclose(soft2, sc.softmax(pairs)[:, 0], rtol=0, atol=1e-16)
+    np.testing.assert_allclose(sig, soft2, rtol=1e-15, atol=1e-16)
+
+
+def test_a_finished_z_drag_updates_the_link_and_the_summary():
+    at = end_move(open_page("relatives", z="2.5", part="sigmoid"), "relatives.live_z", -1.5)
+    assert at.query_params["z"] == "-1.5"
+    assert f"{float(sc.sigmoid(-1.5)):.4f}" in texts(at)
+    assert end_move(at, "relatives.live_z", "x").query_params["z"] == "-1.5"  # a malformed move is ignored
 
 
 def test_the_jacobian_heatmap_is_the_cores():

@@ -4,12 +4,29 @@ import numpy as np
 import pytest
 
 import softmax_core as sc
+from tests.live.apptest import end_move, live_data, live_elements
 from tests.pages.conftest import figures, open_page, texts
 from ui.i18n import LANGS
+
+LIVE = "temperature.live"
 
 
 def first_chart(at):
     return figures(at)[0]
+
+
+def bars_at_t(at) -> np.ndarray:
+    """The bars at T: drawn by the browser from the logits and T the page gives the live editor (checked against
+    the core in tests/e2e/test_live.py), or, with many classes, the Plotly chart's first trace."""
+    if live_elements(at):
+        data = live_data(at, LIVE)
+        return sc.softmax(np.array(data["logits"]), temperature=data["value"])
+    return np.asarray(first_chart(at)["data"][0]["y"])
+
+
+def plotly_charts_of_parts(at) -> list[dict]:
+    """The Plotly charts under the top chart (which the live editor draws while there are few classes)."""
+    return figures(at)[0 if live_elements(at) else 1:]
 
 
 def chart_titled(at, fragment):
@@ -25,8 +42,8 @@ def test_the_page_renders_in_every_language(lang):
     at = open_page("temperature", lang=lang)
     assert not at.exception
     assert at.radio(key="temperature.part").value == "curves"  # the default part
-    assert len(figures(at)) == 1 + PART_CHARTS["curves"]
-    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+    assert len(plotly_charts_of_parts(at)) == PART_CHARTS["curves"]
+    np.testing.assert_array_equal(bars_at_t(at), sc.softmax(np.array([2.0, 1.0, 0.5])))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -36,11 +53,9 @@ def test_every_part_renders_in_every_language(lang, part):
     assert not at.exception
     assert at.radio(key="temperature.part").value == part
     assert at.query_params.get("part", "curves") == part  # the default part is left out of the link
-    charts = figures(at)
-    assert len(charts) == 1 + PART_CHARTS[part]
-    bars = charts[0]["data"]  # the first chart stays softmax(z / T), K bars, whichever part is shown
-    assert len(bars[0]["y"]) == 3
-    np.testing.assert_array_equal(bars[0]["y"], sc.softmax(np.array([1.0, 2.0, 3.0]), temperature=0.5))
+    assert len(plotly_charts_of_parts(at)) == PART_CHARTS[part]
+    bars = bars_at_t(at)  # the first chart stays softmax(z / T), K bars, whichever part is shown
+    np.testing.assert_array_equal(bars, sc.softmax(np.array([1.0, 2.0, 3.0]), temperature=0.5))
     assert any("T → 0" in box.value and "T → ∞" in box.value for box in at.info)  # the limits, always shown
     assert any("calibration" in link.proto.page for link in at.get("page_link"))  # the bridge, always shown
     assert at.radio(key="quiz.temperature.cold.choice")  # the quiz, always shown
@@ -88,37 +103,62 @@ def test_the_seed_of_the_sampling_part_drives_the_other_parts_draws():
     np.testing.assert_array_equal(chart_titled(at, "30")["data"][0]["y"], run.choices)
 
 
-def test_a_link_with_logits_and_t_draws_their_softmax_exactly():
+def test_a_link_with_logits_and_t_reaches_the_live_editor_exactly():
     at = open_page("temperature", logits="1,2,3", T="0.5")
     assert not at.exception
+    data = live_data(at, LIVE)
+    assert data["value"] == 0.5 and data["logits"] == [1.0, 2.0, 3.0] and data["bars"]
+    np.testing.assert_array_equal(bars_at_t(at), sc.softmax(np.array([2.0, 4.0, 6.0])))
+
+
+def test_many_classes_draw_the_plotly_bars_at_t_and_their_ghosts_exactly():
+    logits = np.linspace(-3, 3, 25)
+    at = open_page("temperature", logits=",".join(f"{z:g}" for z in logits), T="0.5")
+    assert not at.exception
     bars = first_chart(at)["data"]
-    assert len(bars[0]["y"]) == 3
-    np.testing.assert_array_equal(bars[0]["y"], sc.softmax(np.array([2.0, 4.0, 6.0])))
-    np.testing.assert_array_equal(bars[0]["y"], sc.softmax(np.array([1.0, 2.0, 3.0]), temperature=0.5))
-    np.testing.assert_array_equal(bars[1]["y"], sc.softmax(np.array([1.0, 2.0, 3.0])))  # the T = 1 ghost
+    np.testing.assert_array_equal(bars[0]["y"][:20], sc.softmax(logits, temperature=0.5)[:20])
+    np.testing.assert_array_equal(bars[1]["y"][:20], sc.softmax(logits)[:20])  # the T = 1 ghost
 
 
-def test_moving_the_t_slider_updates_the_link_and_the_chart():
+def test_a_finished_t_drag_updates_the_link_and_the_charts_below():
     at = open_page("temperature", logits="1,2,3")
-    at.select_slider(key="temperature.T").set_value(2.0).run()
+    end_move(at, LIVE, 2.0)
     assert at.query_params["T"] == "2"
-    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"],
-                                  sc.softmax(np.array([1.0, 2.0, 3.0]), temperature=2.0))
+    assert live_data(at, LIVE)["value"] == 2.0
+    assert any("T = 2" in str(f["data"]) for f in figures(at))  # the T marker on the curves moved
+
+
+@pytest.mark.parametrize("sent", ["2", None, float("nan"), [2.0], True])
+def test_a_malformed_t_from_the_browser_is_ignored(sent):
+    at = open_page("temperature", T="0.5")
+    end_move(at, LIVE, sent)
+    assert not at.exception
+    assert live_data(at, LIVE)["value"] == 0.5
+
+
+def test_the_next_word_part_has_its_own_t_handle_bound_to_the_same_t():
+    at = open_page("temperature", T="0.5", part="next_word")
+    assert live_data(at, "temperature.live_next")["value"] == 0.5
+    end_move(at, "temperature.live_next", 4.0)
+    assert at.query_params["T"] == "4"
+    assert live_data(at, LIVE)["value"] == 4.0
+    steps = sc.decode_steps([3.1, 2.8, 2.2, 1.9, 1.5, 1.2, 0.9, 0.6, 0.1, -0.6, -1.4, -2.5], temperature=4.0,
+                            k=5, p=0.9)
+    np.testing.assert_array_equal(chart_titled(at, "÷ T")["data"][0]["x"], steps.scaled)
 
 
 def test_an_off_grid_temperature_from_a_link_is_kept_exactly():
     at = open_page("temperature", T="0.37")
     assert not at.exception and not at.warning
-    assert at.select_slider(key="temperature.T").value == 0.37
-    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"],
-                                  sc.softmax(np.array([2.0, 1.0, 0.5]), temperature=0.37))
+    assert live_data(at, LIVE)["value"] == 0.37
 
 
 def test_the_readouts_show_entropy_in_nats_and_bits_and_the_effective_choices():
-    at = open_page("temperature", logits="0,0,0,0")
+    # The live editor computes its readouts in the browser (tests/live); with many classes the page does.
+    at = open_page("temperature", logits=",".join(["0"] * 32))
     body = texts(at)
-    assert "1.3863" in body and "2.0000" in body  # log 4 nats = 2 bits: uniform over four
-    assert [m.value for m in at.metric][1] == "4"
+    assert "3.4657" in body and "5.0000" in body  # log 32 nats = 5 bits: uniform over 32
+    assert [m.value for m in at.metric][1] == "32"
 
 
 def sample_chart(at):
@@ -153,14 +193,14 @@ def test_bad_values_in_the_link_warn_instead_of_breaking(name, value):
     at = open_page("temperature", **{name: value})
     assert not at.exception
     assert any(name in w.value and value in w.value for w in at.warning)
-    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
+    np.testing.assert_array_equal(bars_at_t(at), sc.softmax(np.array([2.0, 1.0, 0.5])))
 
 
 def test_the_smallest_temperature_explains_what_t_to_zero_means():
     at = open_page("temperature", T="0.05", logits="3,3,1")
     assert not at.exception
     assert any("0.05" in w.value for w in at.warning)
-    np.testing.assert_allclose(first_chart(at)["data"][0]["y"], [0.5, 0.5, 0.0], atol=1e-17)
+    np.testing.assert_allclose(bars_at_t(at), [0.5, 0.5, 0.0], atol=1e-17)
 
 
 def test_typing_logits_updates_the_link_and_bad_text_is_shown_in_place():
@@ -224,8 +264,9 @@ def test_the_quiz_reveals_only_after_an_answer():
 def test_projector_mode_renders_the_same_numbers():
     at = open_page("temperature", projector="1", logits="1,2,3", T="0.5")
     assert not at.exception
-    np.testing.assert_array_equal(first_chart(at)["data"][0]["y"], sc.softmax(np.array([2.0, 4.0, 6.0])))
-    assert first_chart(at)["layout"]["font"]["size"] > 20
+    np.testing.assert_array_equal(bars_at_t(at), sc.softmax(np.array([2.0, 4.0, 6.0])))
+    data = live_data(at, LIVE)
+    assert data["projector"] and data["sizes"]["font_size"] > 20
 
 
 def _limits_box(at):
@@ -241,8 +282,12 @@ def test_the_argmax_limit_mentions_a_tie_only_when_there_is_one(lang):
     assert any(word in tie for word in tie_words) and "0.5" in tie  # two tied classes, 0.5 each
 
 
+MANY = ",".join(f"{z:g}" for z in np.linspace(2, -2, 25))  # more classes than the live bars: the Plotly chart
+
+
 def test_at_t_one_nothing_is_compared_with_itself():
-    at = open_page("temperature", logits="2,1,0.5", T="1")
+    assert "(at T = 1:" not in texts(open_page("temperature", logits="2,1,0.5", T="1"))  # the live chart's summary
+    at = open_page("temperature", logits=MANY, T="1")
     bars = first_chart(at)
     assert len(bars["data"]) == 1  # no ghost bars repeating the same softmax
     assert "ghost" not in str(bars["data"][0].get("name", ""))
@@ -251,10 +296,11 @@ def test_at_t_one_nothing_is_compared_with_itself():
 
 
 def test_away_from_t_one_the_ghost_and_the_change_are_shown():
-    at = open_page("temperature", logits="2,1,0.5", T="0.5")
+    assert "(at T = 1: 0.6285)" in texts(open_page("temperature", logits="2,1,0.5", T="0.5"))
+    z = np.array([float(v) for v in MANY.split(",")])  # as the link carries them
+    at = open_page("temperature", logits=MANY, T="0.5")
     bars = first_chart(at)
     assert len(bars["data"]) == 2
-    np.testing.assert_array_equal(bars["data"][1]["y"], sc.softmax(np.array([2.0, 1.0, 0.5])))
-    assert "(at T = 1: 0.6285)" in texts(at)
-    top_half = sc.softmax(np.array([2.0, 1.0, 0.5]), temperature=0.5)[0]
-    assert at.metric[0].delta == f"{top_half - sc.softmax(np.array([2.0, 1.0, 0.5]))[0]:+.4f}"
+    np.testing.assert_array_equal(bars["data"][1]["y"][:20], sc.softmax(z)[:20])
+    top_half = sc.softmax(z, temperature=0.5)[0]
+    assert at.metric[0].delta == f"{top_half - sc.softmax(z)[0]:+.4f}"

@@ -103,5 +103,6 @@ def test_long_titles_wrap_and_the_top_margin_grows_with_them():
     short = base_layout(theme.NORMAL, title="NLL(T)")
     assert long["title"]["text"].count("<br>") == 1 and "<br>" not in short["title"]["text"]
     assert long["margin"]["t"] > short["margin"]["t"] and long["height"] > short["height"]
+    assert wrap_lines("Probabilities of s × logits, s = 2", 19 * 18, 18)[-1] == "s = 2"  # never "s" / "= 2"
     chinese = wrap_lines("測試集上的準確率、平均信心與 ECE 隨訓練的變化以及更多的說明文字", 19 * 18, 18)
     assert len(chinese) > 1 and all(text_width(line, 18) <= 19 * 18 for line in chinese)

@@ -192,7 +192,9 @@ def wrap_lines(text: str, width: float, size: float) -> list[str]:
     ['Test accuracy, mean confidence', 'and ECE over training']
     """
     lines: list[str] = []
-    for word in str(text).split(" "):
+    # "T = 1" stays on one line.
+    text = str(text).replace(" = ", "\u00a0=\u00a0")
+    for word in text.split(" "):
         pieces = [word] if text_width(word, size) <= width else list(word)
         for piece in pieces:
             sep = " " if piece is word else ""
@@ -200,7 +202,7 @@ def wrap_lines(text: str, width: float, size: float) -> list[str]:
                 lines[-1] += sep + piece
             else:
                 lines.append(piece)
-    return lines or [""]
+    return [line.replace("\u00a0", " ") for line in lines] or [""]
 
 
 def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_title: str = "",

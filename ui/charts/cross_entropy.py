@@ -26,7 +26,9 @@ def _legend(style: theme.Style, title: str = "") -> dict:
     return {"showlegend": True, "legend": {"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0,
                                            "font": {"size": style.font_size}},
             "margin": {"t": round(1.25 * style.title_size * lines) + 3 * style.font_size + 30},
-            "title": {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 10}}}
+            # Plotly centres a title's lines on its anchor: a wrapped title is pushed down by its extra lines.
+            "title": {"y": 1, "yref": "container", "yanchor": "top",
+                      "pad": {"t": 10 + round(0.7 * style.title_size * (lines - 1))}}}
 
 
 def _label_side(s: int, n: int) -> str:

@@ -52,19 +52,40 @@ def _store() -> tuple[dict, threading.Lock]:
     return {}, threading.Lock()
 
 
+class _Flight:
+    """One computation in progress: sessions asking for the same key wait for it instead of repeating it."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.ok = False
+        self.value = None
+
+
 def _memo(key: tuple, compute, *, limit: int):
-    """``compute()`` once per key; the oldest entries of the same kind are dropped beyond ``limit``."""
+    """``compute()`` once per key, even when several sessions ask at once (a class opening the same link); the
+    oldest entries of the same kind are dropped beyond ``limit``."""
     store, lock = _store()
     with lock:
-        if key in store:
-            return store[key]
-    value = compute()
-    with lock:
-        store[key] = value
-        same = [k for k in store if k[0] == key[0]]
-        for old in same[:-limit]:
-            store.pop(old, None)
-    return value
+        flight = store.get(key)
+        owner = flight is None
+        if owner:
+            flight = store[key] = _Flight()
+    if not owner:
+        flight.done.wait()
+        if flight.ok:
+            return flight.value
+        return _memo(key, compute, limit=limit)  # the first caller failed or was interrupted: try again
+    try:
+        flight.value, flight.ok = compute(), True
+    finally:
+        with lock:
+            if not flight.ok:
+                store.pop(key, None)
+            same = [k for k in store if k[0] == key[0] and (k == key or store[k].done.is_set())]
+            for old in same[:-limit]:
+                store.pop(old, None)
+        flight.done.set()
+    return flight.value
 
 
 def _digits_run(seed: int, *, smoothing: float = 0.0, _progress=None):

@@ -15,11 +15,11 @@ import pyarrow as pa
 import streamlit as st
 
 import softmax_core as sc
-from ui import theme
+from ui import live, theme
 from ui.charts import cross_entropy as charts
 from ui.charts.common import freeze
 from ui.charts.common import fmt_value
-from ui.components import (cached_figure, chart, class_names, code_span, columns, logits_input, quiz,
+from ui.components import (cached_figure, chart, class_names, code_span, columns, is_projector, logits_input, quiz,
                            show_param_warnings)
 from ui.i18n import current_language, t
 from ui.state import PageState, ParamError
@@ -143,19 +143,31 @@ def part_picker(state: PageState) -> str:
                     format_func=lambda name: t(f"cross_entropy.parts.{name}"), label_visibility="collapsed")
 
 
+def _bce_handle(state: PageState, target: int) -> None:
+    def on_change(yhat: float) -> None:
+        state["yhat"] = yhat
+
+    names = {1: t("cross_entropy.bce.curve_pos"), 0: t("cross_entropy.bce.curve_neg")}
+    text = {name: t(f"live.bce.{name}") for name in ("handle_label", "handle_name", "symbol", "y_symbol", "x_title",
+                                                      "readout")}
+    live.curve_handle(float(state["yhat"]), [{"fn": "bce", "target": target, "name": names[target]},
+                                       {"fn": "bce", "target": 1 - target, "name": names[1 - target]}],
+                      key=state.key("live_yhat"), on_change=on_change, projector=is_projector(), lo=0.0, hi=1.0,
+                      step=0.01, ylo=0.0, yhi=5.0, yticks=(0, 1, 2, 3, 4, 5), xticks=(0, 0.25, 0.5, 0.75, 1),
+                      text={**text, "title": t("live.bce.title", target=target)})
+
+
 def binary_part(ex: Example) -> None:
     state, sty, logits, labels, y, probs, loss = ex
     st.header(t("cross_entropy.bce.heading"))
     st.markdown(t("cross_entropy.bce.derivation"))
-    controls, plot = st.columns([1, 2.2], gap="medium")
-    with controls:
-        target = st.radio(t("cross_entropy.bce.target"), (1, 0), key=state.key("by"),
-                          format_func=lambda v: t(f"cross_entropy.bce.target_{v}"))
-        yhat = st.slider(t("cross_entropy.bce.yhat"), 0.0, 1.0, step=0.01, key=state.key("yhat"))
-    lang = current_language()
-    fig, table, summary = _bce_chart(float(yhat), int(target), sty, lang)
-    with plot:
-        chart(fig, key="bce_chart", table=table, summary=summary)
+    target = st.radio(t("cross_entropy.bce.target"), (1, 0), key=state.key("by"), horizontal=True,
+                      format_func=lambda v: t(f"cross_entropy.bce.target_{v}"))
+    # ŷ on a handle, the loss drawn live along the target's curve; the summary and table follow the release.
+    yhat, lang = float(state["yhat"]), current_language()
+    _bce_handle(state, int(target))
+    _, table, summary = _bce_chart(yhat, int(target), sty, lang)
+    live.summary_and_table(summary, lambda: table, key="bce_chart")
 
     st.subheader(t("cross_entropy.bce.table_heading"))
     st.caption(t("cross_entropy.bce.table_intro"))
