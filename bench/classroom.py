@@ -108,6 +108,9 @@ class Student:
         self.page_hash = ""
         self.sliders: dict[str, dict] = {}  # widget id -> {"value", "min", "max", "step"}
         self.charts: dict[tuple, str] = {}  # delta path -> digest of the chart's spec
+        # Live handles (ui/live, components v2): id -> {"value", "lo", "hi", "step", "moved"}. The browser draws
+        # their chart; a move's end is one rerun carrying the component's state {"value": ...} as JSON.
+        self.handles: dict[str, dict] = {}
 
     async def connect(self, existing_session: str = ""):
         """Open the websocket; ``existing_session`` asks the server to resume that session (a reconnect)."""
@@ -143,6 +146,11 @@ class Student:
             w = state.widget_states.widgets.add()
             w.id = wid
             w.double_array_value.data.extend(widgets.get(wid, slider["value"]) if widgets else slider["value"])
+        for wid, handle in self.handles.items():
+            if handle["moved"] or wid in (widgets or {}):  # the browser holds a state once a move has ended
+                w = state.widget_states.widgets.add()
+                w.id = wid
+                w.json_value = json.dumps({"value": (widgets or {}).get(wid, handle["value"])})
         for wid, (field, value) in (states or {}).items():
             w = state.widget_states.widgets.add()
             w.id = wid
@@ -168,6 +176,17 @@ class Student:
                     digest = hashlib.blake2b(el.plotly_chart.spec.encode(), digest_size=8).hexdigest()
                     changed |= self.charts.get(path) != digest
                     self.charts[path] = digest
+                elif which == "bidi_component" and el.bidi_component.json:
+                    path = tuple(fwd.metadata.delta_path)
+                    digest = hashlib.blake2b(el.bidi_component.json.encode(), digest_size=8).hexdigest()
+                    changed |= self.charts.get(path) != digest  # a live chart, drawn from this data
+                    self.charts[path] = digest
+                    data = json.loads(el.bidi_component.json)
+                    if isinstance(data, dict) and {"value", "lo", "hi"} <= data.keys():
+                        moved = self.handles.get(el.bidi_component.id, {}).get("moved", False)
+                        self.handles[el.bidi_component.id] = {"value": data["value"], "lo": data["lo"],
+                                                              "hi": data["hi"], "step": data.get("step", 0.1),
+                                                              "moved": moved}
                 elif which == "slider" and not el.slider.options and el.slider.data_type in (0, 1):  # INT, FLOAT
                     s = el.slider
                     self.sliders[s.id] = {"value": list(s.value) if s.set_value else list(s.default),
@@ -189,13 +208,28 @@ class Student:
         """Every message of a run, for what a scenario wants to read beyond sliders and charts."""
 
     def next_move(self) -> dict:
-        """A new value for the first single-value slider: one to three steps, away from the ends."""
+        """A new value for the first single-value slider, else the first live handle (its first value): one to
+        three steps, away from the ends."""
         wid, s = next(((k, v) for k, v in self.sliders.items() if len(v["value"]) == 1), (None, None))
+        if wid is not None:
+            step = s["step"] * self.rng.randint(1, 3)
+            v = s["value"][0] + (step if s["value"][0] + step <= s["max"] else -step)
+            return {wid: [round(v, 10)]}
+        wid, h = next(iter(self.handles.items()), (None, None))
         if wid is None:
-            raise RuntimeError("no slider on the page")
-        step = s["step"] * self.rng.randint(1, 3)
-        v = s["value"][0] + (step if s["value"][0] + step <= s["max"] else -step)
-        return {wid: [round(v, 10)]}
+            raise RuntimeError("no slider or live handle on the page")
+        values = list(h["value"]) if isinstance(h["value"], list) else [h["value"]]
+        step = h["step"] * self.rng.randint(1, 3)
+        values[0] = round(values[0] + (step if values[0] + step <= h["hi"] else -step), 10)
+        return {wid: values if isinstance(h["value"], list) else values[0]}
+
+    def moved(self, move: dict) -> None:
+        """The browser's widgets now hold the values of a finished move."""
+        for wid, value in move.items():
+            if wid in self.sliders:
+                self.sliders[wid]["value"] = value
+            else:
+                self.handles[wid].update(value=value, moved=True)
 
     async def join(self):
         start = time.perf_counter()
@@ -255,7 +289,7 @@ async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
         start = time.perf_counter()
         try:
             changed = await student.run(move)
-            student.sliders[next(iter(move))]["value"] = move[next(iter(move))]
+            student.moved(move)
             stats.moves.append(time.perf_counter() - start)
             stats.unchanged += not changed
         except asyncio.TimeoutError:
