@@ -249,6 +249,8 @@ async def rejoin(student, stats, attempts=5):
     counts as a reconnect; one that never succeeds is a failed connection.
     """
     for attempt in range(attempts):
+        if student.had_session:  # a new session starts from the link: its live handles are not moved yet
+            student.handles = {}
         try:
             took = await student.join()
             stats.reconnects += attempt > 0 or student.had_session
