@@ -241,6 +241,30 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
     }
 
 
+def legend_above(layout: dict, style: theme.Style) -> dict:
+    """A one-row legend between the title and the plot, each in a band of its own.
+
+    Plotly centres the title in the top margin, where a legend on the plot's top edge would cover it (on the
+    projector, "uniform 1/K" sat on the title): the title is pinned to the top and the margin grows by a row.
+    """
+    row = legend_row(style)
+    return merge(layout, {
+        "showlegend": True, "height": layout["height"] + row,
+        "margin": {"t": layout["margin"]["t"] + row},
+        "title": {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": TITLE_PAD}} if layout.get("title") else {},
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
+                   "font": {"size": style.font_size}},
+    })
+
+
+TITLE_PAD = 8  # px above a pinned title
+
+
+def legend_row(style: theme.Style) -> int:
+    """Height of a one-row horizontal legend: a line of text and Plotly's padding around it."""
+    return math.ceil(1.3 * style.font_size + 12)
+
+
 def log_ticks(lo: float, hi: float) -> dict:
     """Ticks of a log axis from ``lo`` to ``hi``, each labelled with its full value.
 
