@@ -11,6 +11,8 @@ from ui import theme
 from ui.charts.common import escape_label, fmt_value, select_bars
 from ui.charts.softmax import logit_bars, probability_bars, top_classes
 
+from chart_geometry import title_band, top_row_top
+
 STYLE = theme.NORMAL
 
 
@@ -151,22 +153,11 @@ def test_ordinary_logits_are_drawn_unscaled():
     assert list(fig.data[0].y) == [2.0, 1.0, -0.5] and fig.layout.yaxis.title.text == "logit"
 
 
-def _title_band(layout, style):
-    """Top and bottom (px from the figure's top) of the title's lines, as Plotly places them."""
-    lines = layout.title.text.count("<br>") + 1
-    tall = 1.25 * style.title_size * lines
-    if layout.title.yref == "container" and layout.title.yanchor == "top":
-        top = (1 - layout.title.y) * layout.height + layout.title.pad.t
-        return top, top + tall
-    middle = layout.margin.t / 2  # Plotly's default: the title centred in the top margin
-    return middle - tall / 2, middle + tall / 2
-
 
 @pytest.mark.parametrize("style", [theme.NORMAL, theme.PROJECTOR], ids=["normal", "projector"])
 @pytest.mark.parametrize("title", ["Probabilities", "Probabilities of s × logits, s = 1 and a longer caption"])
 def test_the_uniform_legend_has_a_band_of_its_own_under_the_title(style, title):
     """On the projector the "uniform 1/K" legend sat on the title (both in the top margin)."""
     layout = probability_bars(sc.softmax(np.array([2.0, 1.0, 0.5])), list("ABC"), style=style, title=title).layout
-    legend_top = layout.margin.t - (1.3 * style.font_size + 10)  # the legend's row rests on the plot's top edge
-    top, bottom = _title_band(layout, style)
-    assert top >= 0 and bottom <= legend_top
+    top, bottom = title_band(layout, style)
+    assert top >= 0 and bottom <= top_row_top(layout, style.font_size)

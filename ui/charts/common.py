@@ -241,17 +241,24 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
     }
 
 
-def legend_above(layout: dict, style: theme.Style) -> dict:
-    """A one-row legend between the title and the plot, each in a band of its own.
+def row_above(layout: dict, style: theme.Style) -> dict:
+    """A row of its own between the title and the plot, for a legend or notes on the plot's top edge.
 
-    Plotly centres the title in the top margin, where a legend on the plot's top edge would cover it (on the
-    projector, "uniform 1/K" sat on the title): the title is pinned to the top and the margin grows by a row.
+    Plotly centres the title in the top margin, where anything resting on the plot's top edge would cover it
+    (on the projector, "uniform 1/K" and "← T → 0" sat on the title): the title is pinned to the top and the
+    margin grows by a row.
     """
     row = legend_row(style)
     return merge(layout, {
-        "showlegend": True, "height": layout["height"] + row,
-        "margin": {"t": layout["margin"]["t"] + row},
+        "height": layout["height"] + row, "margin": {"t": layout["margin"]["t"] + row},
         "title": {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": TITLE_PAD}} if layout.get("title") else {},
+    })
+
+
+def legend_above(layout: dict, style: theme.Style) -> dict:
+    """A one-row horizontal legend at the plot's top right, in a row of its own under the title."""
+    return merge(row_above(layout, style), {
+        "showlegend": True,
         "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
                    "font": {"size": style.font_size}},
     })
