@@ -4,6 +4,7 @@ import numpy as np
 
 import softmax_core as sc
 from ui import theme
+from ui.charts.common import text_width
 from ui.charts.numerics import (ZERO_FLOOR, log_space_bars, naive_vs_stable_bars, overflow_chart,
                                 sum_deviation_bars)
 
@@ -61,3 +62,16 @@ def test_naive_and_stable_labels_hide_rather_than_overlap_on_narrow_bars():
                                       naive_name="naive", stable_name="stable")
     assert {tr.constraintext for tr in fig.data} == {"outside"}
     assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize >= 10
+
+
+def test_the_case_names_fit_side_by_side_on_a_phone():
+    """On a 390 px phone the one-line case names ("your logits (K = 3)", "K = 10,000") overlapped."""
+    cases = ["your logits (K = 3)", "K = 10", "K = 100", "K = 1,000", "K = 10,000"]
+    fig = sum_deviation_bars(cases, {"float32": [1e-8] * 5, "float64": [0.0] * 5}, style=STYLE,
+                             tolerance=1e-6, tolerance_text="tolerance")
+    widths = [max(text_width(line, STYLE.font_size) for line in tick.split("<br>"))
+              for tick in fig.layout.xaxis.ticktext]
+    # Neighbours share a slot's width; text_width overestimates by about a quarter, and a phone's plot area is
+    # about 280 px wide (390 px less the page's padding and the log axis' labels).
+    needed = len(cases) * max((a + b) / 2 for a, b in zip(widths, widths[1:]))
+    assert needed <= 1.25 * 280
