@@ -248,10 +248,13 @@ def row_above(layout: dict, style: theme.Style) -> dict:
     (on the projector, "uniform 1/K" and "← T → 0" sat on the title): the title is pinned to the top and the
     margin grows by a row.
     """
-    row = legend_row(style)
+    row, height = legend_row(style), layout["height"] + legend_row(style)
+    # Plotly hangs a title's further lines below its first, whatever its yanchor says (measured in Chromium: a
+    # "top"-anchored two-line title went 18 px above the figure): place the first line, let the rest hang.
+    first = TITLE_PAD + style.title_size
     return merge(layout, {
-        "height": layout["height"] + row, "margin": {"t": layout["margin"]["t"] + row},
-        "title": {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": TITLE_PAD}} if layout.get("title") else {},
+        "height": height, "margin": {"t": layout["margin"]["t"] + row},
+        "title": {"yref": "container", "y": 1 - first / height} if layout.get("title") else {},
     })
 
 
