@@ -1,6 +1,7 @@
 """The numerical-stability charts hold exactly the core's numbers."""
 
 import numpy as np
+import pytest
 
 import softmax_core as sc
 from ui import theme
@@ -75,3 +76,12 @@ def test_the_case_names_fit_side_by_side_on_a_phone():
     # about 280 px wide (390 px less the page's padding and the log axis' labels).
     needed = len(cases) * max((a + b) / 2 for a, b in zip(widths, widths[1:]))
     assert needed <= 1.25 * 280
+
+
+def test_the_tolerance_label_sits_on_its_line_on_the_log_axis():
+    """Plotly reads an annotation's y on a log axis as the exponent: the label for 1e-4 was drawn at 10^0.0001."""
+    fig = sum_deviation_bars(["a", "b"], {"float16": [0.0, 3e-4]}, style=STYLE, tolerance=1e-4,
+                             tolerance_text="tolerance")
+    line, label = fig.layout.shapes[0], fig.layout.annotations[0]
+    assert fig.layout.yaxis.type == "log" and line.y0 == 1e-4
+    assert label.y == pytest.approx(-4.0) and label.yanchor == "bottom"

@@ -133,7 +133,8 @@ def sum_deviation_bars(cases: Sequence[str], deviations: Mapping[str, Sequence[f
             "hovertemplate": "%{customdata:.3g}<extra></extra>"})
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
         "shapes": [hline(tolerance, {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE})],
-        "annotations": [hline_label(tolerance, tolerance_text, {"size": style.font_size}, side="left")],
+        # On a log axis an annotation's y is the exponent (a shape's is the value): at y = 1e-4 the label sat at 1.
+        "annotations": [hline_label(np.log10(tolerance), tolerance_text, {"size": style.font_size}, side="left")],
         # Two-line labels ("K =" over "10,000"): five of them side by side fit a phone, where one-line ones overlap.
         "xaxis": category_axis(cases, wrap=CASE_WRAP),
         "yaxis": {"type": "log", "range": [-18.5, 0.5], "exponentformat": "power", "dtick": 3},
