@@ -54,7 +54,7 @@ def test_sum_bars_draw_an_exact_zero_at_the_floor_and_label_it_zero():
     f16 = fig.data[0]
     assert list(f16.y) == [ZERO_FLOOR, 3e-4] and list(f16.text) == ["0", "3.0e-04"]
     assert list(f16.customdata) == [0.0, 3e-4]
-    assert fig.layout.shapes[0].y0 == 1e-4
+    assert list(fig.data[-1].y) == [1e-4, 1e-4] and fig.data[-1].name == "1e-4"
 
 
 def test_naive_and_stable_labels_hide_rather_than_overlap_on_narrow_bars():
@@ -78,10 +78,12 @@ def test_the_case_names_fit_side_by_side_on_a_phone():
     assert needed <= 1.25 * 280
 
 
-def test_the_tolerance_label_sits_on_its_line_on_the_log_axis():
-    """Plotly reads an annotation's y on a log axis as the exponent: the label for 1e-4 was drawn at 10^0.0001."""
-    fig = sum_deviation_bars(["a", "b"], {"float16": [0.0, 3e-4]}, style=STYLE, tolerance=1e-4,
+def test_the_tolerance_is_named_in_the_legend_not_on_the_plot():
+    """Its label, an annotation on the line (first at 10^0.0001: a log axis reads an annotation's y as the exponent),
+    sat on the float16 values printed near 1e-4, on the phone and the projector."""
+    fig = sum_deviation_bars(["a", "b"], {"float16": [1.2e-4, 3e-4]}, style=STYLE, tolerance=1e-4,
                              tolerance_text="tolerance")
-    line, label = fig.layout.shapes[0], fig.layout.annotations[0]
-    assert fig.layout.yaxis.type == "log" and line.y0 == 1e-4
-    assert label.y == pytest.approx(-4.0) and label.yanchor == "bottom"
+    line = fig.data[-1]
+    assert list(line.y) == [1e-4, 1e-4] and list(line.x) == [-0.5, 1.5] and line.name == "tolerance"
+    assert fig.layout.showlegend and line.showlegend is not False
+    assert not fig.layout.annotations

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import (base_layout, category_axis, figure, fitted_bar_text, fmt_value, hline, hline_label,
+from ui.charts.common import (base_layout, category_axis, figure, fitted_bar_text, fmt_value,
                                log_ticks, merge)
 
 DTYPE_COLOURS = {"float16": theme.OKABE_ITO["vermillion"], "float32": theme.OKABE_ITO["orange"],
@@ -131,10 +131,11 @@ def sum_deviation_bars(cases: Sequence[str], deviations: Mapping[str, Sequence[f
             "marker": {"color": DTYPE_COLOURS.get(name, theme.SERIES[i]), "line": {"width": 0},
                        "pattern": {"shape": ["", "/", "."][i % 3]}},
             "hovertemplate": "%{customdata:.3g}<extra></extra>"})
+    # The tolerance is named in the legend: a label on its line sat on the float16 values printed near it.
+    data.append({"type": "scatter", "x": [-0.5, len(cases) - 0.5], "y": [tolerance, tolerance], "mode": "lines",
+                 "name": tolerance_text, "hoverinfo": "skip",
+                 "line": {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE}})
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
-        "shapes": [hline(tolerance, {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE})],
-        # On a log axis an annotation's y is the exponent (a shape's is the value): at y = 1e-4 the label sat at 1.
-        "annotations": [hline_label(np.log10(tolerance), tolerance_text, {"size": style.font_size}, side="left")],
         # Two-line labels ("K =" over "10,000"): five of them side by side fit a phone, where one-line ones overlap.
         "xaxis": category_axis(cases, wrap=CASE_WRAP),
         "yaxis": {"type": "log", "range": [-18.5, 0.5], "exponentformat": "power", "dtick": 3},
