@@ -47,8 +47,10 @@ with st.sidebar:
 if is_projector():
     # rem-based sizes scale with the root font size: one rule enlarges all text.
     # The sidebar's width only while open: on a closed one it would leave a strip over the page.
+    # The page's top padding (6rem, 144 px at this size) halved, so a 720 px screen shows the chart, not air.
     st.html("<style>html { font-size: 24px; } "
-            "[data-testid='stSidebar'][data-collapsed='false'] { min-width: 380px; }</style>")
+            "[data-testid='stSidebar'][data-collapsed='false'] { min-width: 380px; } "
+            "[data-testid='stMainBlockContainer'] { padding-top: 3rem; }</style>")
 
 show_param_warnings(st.session_state.pop("_global_warnings", []))
 classroom.room_bar(entry.key)

@@ -10,6 +10,12 @@ the same run, and the app's numbers are quoted as a ratio to that floor.
     python bench/classroom.py --students 60 --replicas 2            # through HAProxy (deploy/local-cluster.sh)
     python bench/classroom.py --students 30 --kill-replica-at 15 --replicas 2 --no-baseline
     python bench/classroom.py --url http://127.0.0.1:8501 --students 10   # a server you started
+    python bench/classroom.py --scenario vote --students 300 --replicas 2  # class mode, rooms in Redis
+
+``--scenario vote`` is class mode: the teacher opens the page in projector mode and presses "Start class mode",
+students join the room's link, each votes once and changes the vote once, and the projector's chart refreshes on
+its own timer. It reports the time from a vote to the projector showing it, and checks that the final counts on
+the projector equal the votes cast (exit status 1 if not).
 
 Safety: every loop is bounded in count and time, and only loopback addresses are accepted as targets.
 """
@@ -18,19 +24,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
+import html
 import ipaddress
+import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 import websockets
@@ -97,6 +108,9 @@ class Student:
         self.page_hash = ""
         self.sliders: dict[str, dict] = {}  # widget id -> {"value", "min", "max", "step"}
         self.charts: dict[tuple, str] = {}  # delta path -> digest of the chart's spec
+        # Live handles (ui/live, components v2): id -> {"value", "lo", "hi", "step", "moved"}. The browser draws
+        # their chart; a move's end is one rerun carrying the component's state {"value": ...} as JSON.
+        self.handles: dict[str, dict] = {}
 
     async def connect(self, existing_session: str = ""):
         """Open the websocket; ``existing_session`` asks the server to resume that session (a reconnect)."""
@@ -111,8 +125,13 @@ class Student:
         if set_cookie:
             self.cookie = set_cookie.split(";", 1)[0]
 
-    async def run(self, widgets=None) -> bool:
-        """Send one rerun and read until script_finished; True if some chart changed."""
+    async def run(self, widgets=None, *, fragment: str = "", auto: bool = False, states=None) -> bool:
+        """Send one rerun and read until script_finished; True if some chart changed.
+
+        ``widgets`` holds new slider values; ``states`` other widgets' values as {id: (field, value)}, e.g.
+        ("trigger_value", True) for a button click. ``fragment`` reruns only that fragment, as the browser does
+        for a widget inside one (``auto``: the fragment's own timer, ``run_every``).
+        """
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = urlencode(self.query)
@@ -120,12 +139,22 @@ class Student:
             state.page_script_hash = self.page_hash
         else:
             state.page_name = self.page
+        state.fragment_id, state.is_auto_rerun = fragment, auto
         state.context_info.url = f"{self.base}/{self.page}?{state.query_string}"
         state.context_info.locale = "en-US"
         for wid, slider in self.sliders.items():
             w = state.widget_states.widgets.add()
             w.id = wid
             w.double_array_value.data.extend(widgets.get(wid, slider["value"]) if widgets else slider["value"])
+        for wid, handle in self.handles.items():
+            if handle["moved"] or wid in (widgets or {}):  # the browser holds a state once a move has ended
+                w = state.widget_states.widgets.add()
+                w.id = wid
+                w.json_value = json.dumps({"value": (widgets or {}).get(wid, handle["value"])})
+        for wid, (field, value) in (states or {}).items():
+            w = state.widget_states.widgets.add()
+            w.id = wid
+            setattr(w, field, value)
         await self.ws.send(msg.SerializeToString())
         changed = False
         deadline = time.monotonic() + RUN_TIMEOUT
@@ -134,6 +163,7 @@ class Student:
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
+            self.seen(fwd, kind)
             if kind == "new_session":
                 self.session_id = fwd.new_session.initialize.session_id
             elif kind == "navigation":
@@ -146,6 +176,17 @@ class Student:
                     digest = hashlib.blake2b(el.plotly_chart.spec.encode(), digest_size=8).hexdigest()
                     changed |= self.charts.get(path) != digest
                     self.charts[path] = digest
+                elif which == "bidi_component" and el.bidi_component.json:
+                    path = tuple(fwd.metadata.delta_path)
+                    digest = hashlib.blake2b(el.bidi_component.json.encode(), digest_size=8).hexdigest()
+                    changed |= self.charts.get(path) != digest  # a live chart, drawn from this data
+                    self.charts[path] = digest
+                    data = json.loads(el.bidi_component.json)
+                    if isinstance(data, dict) and {"value", "lo", "hi"} <= data.keys():
+                        moved = self.handles.get(el.bidi_component.id, {}).get("moved", False)
+                        self.handles[el.bidi_component.id] = {"value": data["value"], "lo": data["lo"],
+                                                              "hi": data["hi"], "step": data.get("step", 0.1),
+                                                              "moved": moved}
                 elif which == "slider" and not el.slider.options and el.slider.data_type in (0, 1):  # INT, FLOAT
                     s = el.slider
                     self.sliders[s.id] = {"value": list(s.value) if s.set_value else list(s.default),
@@ -163,14 +204,32 @@ class Student:
                 raise RuntimeError("script compilation exception")
         raise RuntimeError("too many messages in one run")
 
+    def seen(self, fwd: ForwardMsg, kind: str) -> None:
+        """Every message of a run, for what a scenario wants to read beyond sliders and charts."""
+
     def next_move(self) -> dict:
-        """A new value for the first single-value slider: one to three steps, away from the ends."""
+        """A new value for the first single-value slider, else the first live handle (its first value): one to
+        three steps, away from the ends."""
         wid, s = next(((k, v) for k, v in self.sliders.items() if len(v["value"]) == 1), (None, None))
+        if wid is not None:
+            step = s["step"] * self.rng.randint(1, 3)
+            v = s["value"][0] + (step if s["value"][0] + step <= s["max"] else -step)
+            return {wid: [round(v, 10)]}
+        wid, h = next(iter(self.handles.items()), (None, None))
         if wid is None:
-            raise RuntimeError("no slider on the page")
-        step = s["step"] * self.rng.randint(1, 3)
-        v = s["value"][0] + (step if s["value"][0] + step <= s["max"] else -step)
-        return {wid: [round(v, 10)]}
+            raise RuntimeError("no slider or live handle on the page")
+        values = list(h["value"]) if isinstance(h["value"], list) else [h["value"]]
+        step = h["step"] * self.rng.randint(1, 3)
+        values[0] = round(values[0] + (step if values[0] + step <= h["hi"] else -step), 10)
+        return {wid: values if isinstance(h["value"], list) else values[0]}
+
+    def moved(self, move: dict) -> None:
+        """The browser's widgets now hold the values of a finished move."""
+        for wid, value in move.items():
+            if wid in self.sliders:
+                self.sliders[wid]["value"] = value
+            else:
+                self.handles[wid].update(value=value, moved=True)
 
     async def join(self):
         start = time.perf_counter()
@@ -190,6 +249,8 @@ async def rejoin(student, stats, attempts=5):
     counts as a reconnect; one that never succeeds is a failed connection.
     """
     for attempt in range(attempts):
+        if student.had_session:  # a new session starts from the link: its live handles are not moved yet
+            student.handles = {}
         try:
             took = await student.join()
             stats.reconnects += attempt > 0 or student.had_session
@@ -205,14 +266,22 @@ async def rejoin(student, stats, attempts=5):
     return None
 
 
-async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
-    rng = random.Random(seed)
+async def arrive(kind, base, page, query, stats, rng, *, delay):
+    """A student of class ``kind`` opens the link after ``delay`` seconds; None if they never got in."""
     await asyncio.sleep(delay)
-    student = Student(base, page, query, stats, rng)
+    student = kind(base, page, query, stats, rng)
     joined = await rejoin(student, stats)
     if joined is None:
-        return
+        return None
     stats.joins.append(joined)
+    return student
+
+
+async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
+    rng = random.Random(seed)
+    student = await arrive(Student, base, page, query, stats, rng, delay=delay)
+    if student is None:
+        return
     next_at = time.monotonic() + rng.uniform(0, 1 / rate)
     for _ in range(int((stop_at - time.monotonic()) * rate) + 2):  # bounded by the duration
         await asyncio.sleep(max(0.0, next_at - time.monotonic()))
@@ -222,7 +291,7 @@ async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
         start = time.perf_counter()
         try:
             changed = await student.run(move)
-            student.sliders[next(iter(move))]["value"] = move[next(iter(move))]
+            student.moved(move)
             stats.moves.append(time.perf_counter() - start)
             stats.unchanged += not changed
         except asyncio.TimeoutError:
@@ -391,6 +460,250 @@ def idle_memory(url, page, pids, n=20) -> float:
     return per
 
 
+# ---- class mode: the whole room votes, the projector shows it ----------------------------------------------------
+
+START_LABEL = tomllib.loads((ROOT / "locales" / "en" / "classroom.toml").read_text(encoding="utf-8"))["start"]
+COUNTS = re.compile(r'data-counts="([^"]*)"')
+
+
+class Participant(Student):
+    """A tab in class mode: besides sliders and charts it reads the class quiz's radio, the buttons, the
+    projector's poll (``data-counts`` of ``data-testid="class-poll"``), the fragments' timers and the URL the app
+    writes (which carries ``room`` and, for the teacher, ``teacher``)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.radio = None  # (widget id, options, fragment id) of the quiz as class mode draws it
+        self.buttons: dict[str, str] = {}  # label -> widget id
+        self.poll = None  # the projector's counts, as last drawn
+        self.poll_fragment = ""
+        self.timers: dict[str, float] = {}  # fragment id -> seconds between its automatic reruns
+        self.held: dict[str, tuple] = {}  # widget values the browser keeps sending (the radio once picked)
+
+    def seen(self, fwd, kind):
+        if kind == "page_info_changed":
+            self.query = dict(parse_qsl(fwd.page_info_changed.query_string))
+        elif kind == "auto_rerun":
+            self.timers[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
+        elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+            el = fwd.delta.new_element
+            which = el.WhichOneof("type")
+            if which == "radio" and fwd.delta.fragment_id:  # the class quiz lives in a polling fragment
+                self.radio = (el.radio.id, list(el.radio.options), fwd.delta.fragment_id)
+            elif which == "button":
+                self.buttons[el.button.label] = el.button.id
+            elif which == "html" and 'data-testid="class-poll"' in el.html.body:
+                self.poll = json.loads(html.unescape(COUNTS.search(el.html.body).group(1)))
+                self.poll_fragment = fwd.delta.fragment_id
+
+    async def run(self, widgets=None, *, fragment="", auto=False, states=None):
+        return await super().run(widgets, fragment=fragment, auto=auto, states={**self.held, **(states or {})})
+
+
+@dataclasses.dataclass
+class Votes:
+    cast: list = dataclasses.field(default_factory=list)  # (sent, acknowledged) monotonic times of every vote
+    final: dict = dataclasses.field(default_factory=dict)  # student -> the option of their last counted vote
+    lost: int = 0  # votes whose answer never came (not known whether they counted)
+    updates: list = dataclasses.field(default_factory=list)  # projector: (sent, received, counts)
+    idle: list = dataclasses.field(default_factory=list)  # projector update times before anyone joined
+    polls: list = dataclasses.field(default_factory=list)  # students' own quiz refreshes (run_every), seconds
+    link: dict = dataclasses.field(default_factory=dict)  # the teacher's URL parameters (room, teacher key)
+
+
+async def open_room(base, page, stats) -> Participant:
+    """The teacher opens the page in projector mode and presses "Start class mode", as in the browser."""
+    teacher = Participant(base, page, {**QUERIES.get(page, {}), "projector": "1"}, stats, random.Random(-1))
+    await teacher.connect()
+    await teacher.run()
+    await teacher.run(states={teacher.buttons[START_LABEL]: ("trigger_value", True)})
+    if not {"room", "teacher"} <= teacher.query.keys() or teacher.poll is None:
+        raise RuntimeError(f"class mode did not start: URL {teacher.query}, poll {teacher.poll}")
+    return teacher
+
+
+async def projector(teacher, votes, done, *, idle_polls, limit):
+    """The projector's chart refreshes on its fragment's own timer until the students are done, then once more."""
+    interval = teacher.timers.get(teacher.poll_fragment, 1.0)
+    for i in range(limit):  # bounded: the scenario's duration over the interval, plus slack
+        sent = time.monotonic()
+        await teacher.run(fragment=teacher.poll_fragment, auto=True)
+        got = time.monotonic()
+        (votes.idle if i < idle_polls else votes.updates).append((sent, got, tuple(teacher.poll)))
+        if i == idle_polls - 1:
+            done["idle"].set()
+        if done["students"].is_set() and i >= idle_polls and sent > done["at"]:
+            return
+        await asyncio.sleep(max(0.0, sent + interval - time.monotonic()))
+    raise RuntimeError("the projector ran out of refreshes before the students finished")
+
+
+async def voter_life(base, page, query, stats, votes, who, *, delay, vote_at, change_at, stop_at, polls, seed):
+    """Join the room's link, vote at ``vote_at``, change the vote at ``change_at``; between them refresh the quiz
+    on its own timer (``polls``) as a phone does; leave at ``stop_at``."""
+    rng = random.Random(seed)
+    student = await arrive(Participant, base, page, query, stats, rng, delay=delay)
+    if student is None:
+        return
+    if student.radio is None:
+        stats.errors.append("join: no class quiz on the student's page")
+        await student.close()
+        return
+    wid, options, fragment = student.radio
+    first = rng.randrange(len(options))
+    plan = [(vote_at, first), (change_at, rng.choice([o for o in range(len(options)) if o != first]))]
+    timer = student.timers.get(fragment) if polls else None
+    next_poll = time.monotonic() + rng.uniform(0, timer) if timer else float("inf")
+    for _ in range(100_000):  # bounded: two votes and the polls of the scenario's duration
+        now = time.monotonic()
+        if not plan and now >= stop_at:
+            break
+        await asyncio.sleep(max(0.0, min(plan[0][0] if plan else stop_at, next_poll) - now))
+        voting = bool(plan) and time.monotonic() >= plan[0][0]
+        try:
+            if voting:
+                option = plan.pop(0)[1]
+                sent = time.monotonic()
+                student.held[wid] = ("string_value", options[option])
+                await student.run(fragment=fragment)
+                votes.cast.append((sent, time.monotonic()))
+                votes.final[who] = option
+            elif time.monotonic() >= next_poll:
+                start = time.monotonic()
+                await student.run(fragment=fragment, auto=True)
+                votes.polls.append(time.monotonic() - start)
+                next_poll += timer
+        except (asyncio.TimeoutError, OSError, websockets.WebSocketException, RuntimeError) as exc:
+            stats.timeouts += isinstance(exc, asyncio.TimeoutError)
+            stats.errors.append(f"{'vote' if voting else 'poll'}: {type(exc).__name__}: {exc}"[:200])
+            if voting:  # whether it counted is unknown, so this student's final vote is too
+                votes.lost += 1
+                votes.final.pop(who, None)
+            break  # votes still planned are never cast
+    await student.close()
+
+
+async def class_vote(base, page, *, students, join_window, duration, seed=0, polls=True, idle_polls=5):
+    """The voting scenario: the teacher opens a room, students join and each vote once and change it once, in
+    ``duration`` seconds after the join window; the projector refreshes throughout. Returns (stats, votes, n)."""
+    stats, votes = Stats(), Votes()
+    teacher = await open_room(base, page, stats)
+    n_options, votes.link = len(teacher.poll), dict(teacher.query)
+    query = {k: v for k, v in teacher.query.items() if k not in ("teacher", "projector")}  # the students' link
+    done = {"idle": asyncio.Event(), "students": asyncio.Event(), "at": float("inf")}
+    interval = teacher.timers.get(teacher.poll_fragment, 1.0)
+    limit = int((idle_polls * interval + join_window + duration + 3 * RUN_TIMEOUT) / interval) + 10
+    watch = asyncio.create_task(projector(teacher, votes, done, idle_polls=idle_polls, limit=limit))
+    await asyncio.wait_for(done["idle"].wait(), timeout=idle_polls * (interval + RUN_TIMEOUT))
+    rng = random.Random(seed)
+    start = time.monotonic()
+    stop_at = start + join_window + duration
+    tasks = []
+    for i in range(students):
+        delay = rng.uniform(0, join_window)
+        vote_at = start + join_window + rng.uniform(0, duration / 2)
+        change_at = vote_at + rng.uniform(0.5, duration / 2)
+        tasks.append(voter_life(base, page, query, stats, votes, i, delay=delay, vote_at=vote_at,
+                                change_at=change_at, stop_at=stop_at, polls=polls, seed=seed * 1000 + i))
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=join_window + duration + 4 * RUN_TIMEOUT)
+    done["at"] = time.monotonic()
+    done["students"].set()
+    await asyncio.wait_for(watch, timeout=interval + 2 * RUN_TIMEOUT)
+    await teacher.close()
+    stats.elapsed, stats.duration = time.monotonic() - start, duration
+    return stats, votes, n_options
+
+
+def vote_to_projector(votes) -> tuple[list, int]:
+    """Seconds from each vote to the first projector update that surely includes it (asked for after the vote
+    was acknowledged: an upper bound by at most one refresh), and how many votes no update showed."""
+    updates = sorted(votes.updates)
+    shown, missing = [], 0
+    for sent, acked in votes.cast:
+        got = next((u_got for u_sent, u_got, _ in updates if u_sent >= acked), None)
+        if got is None:
+            missing += 1
+        else:
+            shown.append(got - sent)
+    return shown, missing
+
+
+def vote_report(name, stats, votes, n_options, students) -> bool:
+    """Print the scenario's lines; True when the projector's final counts equal the votes cast."""
+    shown, missing = vote_to_projector(votes)
+    acks = [acked - sent for sent, acked in votes.cast]
+    runs = [got - sent for sent, got, _ in votes.updates]
+    idle = [got - sent for sent, got, _ in votes.idle]
+    cast = [0] * n_options
+    for option in votes.final.values():
+        cast[option] += 1
+    final = list(votes.updates[-1][2]) if votes.updates else []
+    exact = final == cast and votes.lost == 0
+    print(f"{name:<24} students={students:<4} joined={len(stats.joins)}/{students} "
+          f"join p50/95/99={percentiles(stats.joins)} ms  votes={len(votes.cast)} lost={votes.lost}  "
+          f"vote->counted p50/95/99={percentiles(acks)} ms  vote->projector p50/95/99={percentiles(shown)} ms "
+          f"(not shown: {missing})  failed={stats.failed_connections} timeouts={stats.timeouts} "
+          f"disconnects={stats.disconnects}", flush=True)
+    print(f"{'':<24} projector refresh p50/95/99={percentiles(runs)} ms over {len(runs)} refreshes "
+          f"(idle room before the class: {percentiles(idle)} ms; ratio p95 {p95(runs) / p95(idle):.1f}x)  "
+          f"student quiz refreshes={len(votes.polls)} p50/95/99={percentiles(votes.polls)} ms", flush=True)
+    print(f"{'':<24} final counts on the projector {final} {'==' if exact else '!='} votes cast {cast} "
+          f"(each student's last vote): {'EXACT' if exact else 'MISMATCH'}", flush=True)
+    for err in sorted(set(stats.errors))[:5]:
+        print(f"    e.g. {err}")
+    return exact
+
+
+class RedisServer:
+    """A throwaway redis-server on a free loopback port (nothing on disk), for replicas that share rooms."""
+
+    def __enter__(self):
+        from tests.classroom.conftest import _wait_for
+        from tests.e2e.e2e_harness import free_port
+
+        exe = shutil.which("redis-server")
+        if exe is None:
+            raise SystemExit("several replicas share class mode's rooms through Redis: install redis-server")
+        port = free_port()
+        self.proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                      "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for(port, self.proc)
+        self.url = f"redis://127.0.0.1:{port}/0"
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def measure_vote(name, url, page, pids, args) -> bool:
+    cpu_before = cpu_seconds(pids)
+    stats, votes, n = asyncio.run(class_vote(url, page, students=args.students, join_window=args.join_window,
+                                             duration=args.duration, seed=args.seed,
+                                             polls=not args.no_student_polls))
+    exact = vote_report(name, stats, votes, n, args.students)
+    if pids:
+        print(f"{'':<24} server CPU {cpu_seconds(pids) - cpu_before:.1f} s over {stats.elapsed:.0f} s", flush=True)
+    return exact
+
+
+def vote_main(args):
+    print(f"# class vote: {args.students} students joining over {args.join_window:.0f} s, each voting once and "
+          f"changing once within {args.duration:.0f} s, page {args.page}; {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.1f}")
+    if args.url:
+        return measure_vote(f"vote {args.page}", require_loopback(args.url), args.page, [], args)
+    name = f"vote {args.page} x{args.replicas}"
+    if args.replicas == 1 and not os.environ.get("REDIS_URL"):
+        with Cluster(1, warmup=not args.no_warmup) as cluster:
+            return measure_vote(name + " (in-process store)", cluster.url, args.page, cluster.pids(), args)
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("REDIS_URL"):
+            os.environ["REDIS_URL"] = stack.enter_context(RedisServer()).url  # the replicas inherit it
+        cluster = stack.enter_context(Cluster(args.replicas, warmup=not args.no_warmup))
+        return measure_vote(name + " (Redis)", cluster.url, args.page, cluster.pids(), args)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--students", type=int, default=30)
@@ -405,12 +718,18 @@ def main(argv=None):
     ap.add_argument("--idle-memory", action="store_true", help="also report MB per idle session")
     ap.add_argument("--kill-replica-at", type=float, help="kill one replica this many seconds into the moves")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--scenario", choices=["sliders", "vote"], default="sliders",
+                    help="vote: class mode, every student votes once and changes it once; the projector watches")
+    ap.add_argument("--no-student-polls", action="store_true",
+                    help="vote: students do not refresh their quiz on its timer (a phone does)")
     args = ap.parse_args(argv)
     if not (1 <= args.students <= MAX_STUDENTS and 0 < args.rate <= 10 and 0 < args.duration <= 600
             and 0 <= args.join_window <= 120 and 1 <= args.replicas <= 8):
         ap.error(f"students 1..{MAX_STUDENTS}, rate 0..10 Hz, duration up to 600 s, join window up to 120 s, "
                  "replicas 1..8")
     sys.path.insert(0, str(ROOT))
+    if args.scenario == "vote":
+        sys.exit(0 if vote_main(args) else 1)
     print(f"# classroom: {args.students} students joining over {args.join_window:.0f} s, then {args.rate} Hz "
           f"for {args.duration:.0f} s, page {args.page}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     if args.url:

@@ -6,12 +6,13 @@
 # settings of deploy/production.env and one shared cookie secret. `start` returns once HAProxy and every
 # replica answer their health checks; `stop` stops exactly the processes that `start` recorded.
 # State (pids, ports, logs, the rendered HAProxy configuration) lives in ${LOCAL_CLUSTER_DIR:-/tmp/softmax-cluster-P}.
+# Class mode across replicas: start with REDIS_URL=redis://host:6379/0 set; every replica inherits it.
 set -Eeuo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 PYTHON=${PYTHON:-python3}
-usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 cmd=${1:-}; shift || true
 replicas=1; port=8080; warmup=1

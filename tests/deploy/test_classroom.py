@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bench.classroom import classroom, require_loopback
+from bench.classroom import class_vote, classroom, require_loopback, vote_to_projector
 from tests.e2e.e2e_harness import StreamlitServer
 
 import pytest
@@ -19,6 +19,18 @@ def test_twenty_students_for_fifteen_seconds_all_join_and_every_move_redraws_a_c
     # each answer), so only "everyone got to move" is asserted, not a rate.
     assert len(stats.moves) >= 20
     assert stats.unchanged == 0, "a slider move came back without a changed chart"
+
+
+def test_a_class_votes_and_changes_its_votes_and_the_projector_counts_each_student_once():
+    with StreamlitServer("app.py") as server:
+        stats, votes, n_options = asyncio.run(class_vote(server.url, "softmax", students=8, join_window=2,
+                                                         duration=6, idle_polls=2))
+    assert len(stats.joins) == 8 and votes.lost == 0, stats.errors
+    assert len(votes.cast) == 16  # each student voted, then changed to another option
+    cast = [list(votes.final.values()).count(option) for option in range(n_options)]
+    assert list(votes.updates[-1][2]) == cast and sum(cast) == 8
+    shown, missing = vote_to_projector(votes)
+    assert missing == 0 and len(shown) == 16
 
 
 @pytest.mark.parametrize("url", ["http://10.0.0.8:8501", "http://example.org", "http://0.0.0.0:8501"])

@@ -1,7 +1,8 @@
-"""compose.yaml under podman + podman-compose: two replicas and HAProxy start, answer through the balancer, stop.
+"""compose.yaml under podman + podman-compose: two replicas, HAProxy and Redis start, answer through the balancer,
+share class mode's rooms through Redis, stop.
 
 It reuses the app image that tests/container builds (``../shared/tools/container-smoke.sh``, podman storage in
-``/tmp/container-smoke``) and builds the small balancer image on the same base. Needs root, podman and
+``/tmp/container-smoke``) and builds the small balancer and Redis images on the same base. Needs root, podman and
 podman-compose; without them it skips outside CI and fails in CI.
 """
 
@@ -25,6 +26,8 @@ PODMAN_ARGS = (f"--root {WORK}/storage-overlay --runroot {WORK}/runroot-overlay 
                "--runtime /usr/sbin/runc --cgroup-manager cgroupfs")
 APP_IMAGE = "localhost/softmax-explainer:ci"
 BALANCER_IMAGE = "localhost/softmax-balancer:ci"
+REDIS_IMAGE = "localhost/softmax-redis:ci"
+PROJECT = "softmax-compose-test"
 
 
 def podman(*args, timeout=600, check=True):
@@ -47,16 +50,19 @@ def compose_env():
         if in_ci():
             pytest.fail(missing)
         pytest.skip(missing)
-    podman("build", "--pull=never", "--format", "docker", "--ulimit", "nofile=1024:1024", "--ulimit",
-           "nproc=1024:1024", "-t", BALANCER_IMAGE, str(ROOT / "deploy" / "haproxy"), timeout=900)
+    for image, context in ((BALANCER_IMAGE, "haproxy"), (REDIS_IMAGE, "redis")):
+        podman("build", "--pull=never", "--format", "docker", "--ulimit", "nofile=1024:1024", "--ulimit",
+               "nproc=1024:1024", "-t", image, str(ROOT / "deploy" / context), timeout=900)
     port = free_port()
-    return {**os.environ, "APP_IMAGE": APP_IMAGE, "BALANCER_IMAGE": BALANCER_IMAGE, "PORT": str(port),
-            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+    env = {**os.environ, "APP_IMAGE": APP_IMAGE, "BALANCER_IMAGE": BALANCER_IMAGE, "REDIS_IMAGE": REDIS_IMAGE,
+           "PORT": str(port), "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+    env.pop("REDIS_URL", None)  # the replicas must get compose.yaml's own address of its redis service
+    return env
 
 
 def compose(env, *args, timeout=600):
     cmd = ["podman-compose", "--podman-args", PODMAN_ARGS, "--podman-run-args",
-           "--ulimit nofile=1024:1024 --ulimit nproc=1024:1024", "-p", "softmax-compose-test",
+           "--ulimit nofile=1024:1024 --ulimit nproc=1024:1024", "-p", PROJECT,
            "-f", str(ROOT / "compose.yaml"), *args]
     return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)
@@ -70,7 +76,16 @@ def health(url):
         return None, []
 
 
-def test_the_compose_stack_serves_health_through_the_balancer_from_both_replicas(compose_env):
+def in_replica(service, code):
+    """Run Python in a running replica (the image's /app), as the app would: its environment, its store."""
+    out = podman("exec", f"{PROJECT}_{service}_1", "python", "-c",
+                 "import os\nfrom ui.classroom.store import store_from_env\nstore = store_from_env(os.environ)\n"
+                 + code, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout.strip()
+
+
+def test_the_compose_stack_serves_both_replicas_through_the_balancer_and_they_share_one_redis(compose_env):
     url = f"http://127.0.0.1:{compose_env['PORT']}"
     up = compose(compose_env, "up", "-d", "--no-build")
     try:
@@ -84,6 +99,13 @@ def test_the_compose_stack_serves_health_through_the_balancer_from_both_replicas
             time.sleep(1)
         logs = compose(compose_env, "logs", timeout=60)
         assert seen == {"SOFTMAX_REPLICA=replica1", "SOFTMAX_REPLICA=replica2"}, logs.stdout[-3000:]
+        # Class mode: a room opened and voted in on app1 is the same room, with the same vote, on app2.
+        code = in_replica("app1", "code, key = store.create_room()\n"
+                          "store.publish(code, key, page='softmax', page_query='', question='softmax.q', n_options=3)\n"
+                          "store.vote(code, 'student-1', 'softmax.q', 2)\nprint(type(store).__name__, code)")
+        assert code.startswith("RedisStore "), code
+        counts = in_replica("app2", f"print(store.room({code.split()[1]!r}).counts)")
+        assert counts == "(0, 0, 1)", counts
     finally:
         down = compose(compose_env, "down", "-t", "10")
     assert down.returncode == 0, down.stderr[-2000:]
