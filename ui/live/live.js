@@ -533,15 +533,15 @@ class CurveView extends View {
     attrs(el("circle", "ssl-marker", svg), { cx: String(X(x)), cy: String(Y(yShown)), r: String(s.marker_size / 2 + 2) });
     // The value goes on a side the curve leaves free: beside the point, away from the nearer edge, and above or
     // below as the curve's slope leaves room (above-right of a rising curve, it ran through "σ(z) = 0.8176").
-    const right = x <= (d.lo + d.hi) / 2;
+    const onRight = x <= (d.lo + d.hi) / 2;
     const dx = (d.hi - d.lo) / 200;
     const rising = CurveView.f(d.curves[0], x + dx) > CurveView.f(d.curves[0], x - dx);
-    let below = rising === right;
+    let below = rising === onRight;
     if (below && Y(yShown) + 10 + font > h - bottom) below = false; // no room under the point: above it
     if (!below && Y(yShown) - 10 - font < top) below = true;
-    const label = attrs(el("text", "ssl-bar-text", svg), { x: String(X(x) + (right ? 10 : -10)),
+    const label = attrs(el("text", "ssl-bar-text", svg), { x: String(X(x) + (onRight ? 10 : -10)),
                                                           y: String(below ? Y(yShown) + 10 + font : Y(yShown) - 10),
-                                                          "text-anchor": right ? "start" : "end" });
+                                                          "text-anchor": onRight ? "start" : "end" });
     label.textContent = `${d.text.y_symbol} = ${fmt(y, 4)}`;
     this.fig.setAttribute("data-values", JSON.stringify([x, Number.isFinite(y) ? y : String(y)]));
     fill(this.readout, d.text.readout, { x: fmt(x, 2), y: fmt(y, 4) });
