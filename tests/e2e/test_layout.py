@@ -29,6 +29,11 @@ KNOWN = {
         "header's KaTeX formula p_i = e^{z_i} / \\sum_j e^{z_j} cannot wrap, so the table is 406 px wide in a 358 px "
         "column (stMain 422 px in 390); not in a chart builder",
 }
+# The live curve's value label ("σ(z) = 0.8176", "loss = 0.3567") placed above-right of its point is crossed by a
+# line of its own chart (found by the live SVG check added with this layout check; not fixed in time).
+LIVE_LABEL = "the live curve's value label is crossed by a line of its chart (ui/live/live.js, CurveView.draw)"
+KNOWN.update({(view, "live chart 0"): LIVE_LABEL for view in (
+    "relatives-sigmoid desktop", "relatives-sigmoid phone", "relatives-sigmoid projector", "cross_entropy-bce phone")})
 
 
 def _parts(route):
@@ -107,4 +112,4 @@ def test_nothing_overlaps_is_clipped_or_scrolls_sideways(app, where):
     assert not found, "\n".join(found)
     assert seen == known, f"fixed, take it out of KNOWN: {sorted(set(known) - set(seen))}"
     if known:
-        pytest.xfail("; ".join(KNOWN[k] for k in known))
+        pytest.xfail("; ".join(sorted({KNOWN[k] for k in known})))

@@ -531,17 +531,9 @@ class CurveView extends View {
     const yShown = Number.isFinite(y) ? y : d.yhi;
     attrs(el("line", "ssl-drop", svg), { x1: String(X(x)), x2: String(X(x)), y1: String(Y(d.ylo)), y2: String(Y(yShown)) });
     attrs(el("circle", "ssl-marker", svg), { cx: String(X(x)), cy: String(Y(yShown)), r: String(s.marker_size / 2 + 2) });
-    // The value goes on a side the curve leaves free: beside the point, away from the nearer edge, and above or
-    // below as the curve's slope leaves room (above-right of a rising curve, it ran through "σ(z) = 0.8176").
-    const onRight = x <= (d.lo + d.hi) / 2;
-    const dx = (d.hi - d.lo) / 200;
-    const rising = CurveView.f(d.curves[0], x + dx) > CurveView.f(d.curves[0], x - dx);
-    let below = rising === onRight;
-    if (below && Y(yShown) + 10 + font > h - bottom) below = false; // no room under the point: above it
-    if (!below && Y(yShown) - 10 - font < top) below = true;
-    const label = attrs(el("text", "ssl-bar-text", svg), { x: String(X(x) + (onRight ? 10 : -10)),
-                                                          y: String(below ? Y(yShown) + 10 + font : Y(yShown) - 10),
-                                                          "text-anchor": onRight ? "start" : "end" });
+    const label = attrs(el("text", "ssl-bar-text", svg), { x: String(X(x) + (x > (d.lo + d.hi) / 2 ? -10 : 10)),
+                                                          y: String(Y(yShown) - 10),
+                                                          "text-anchor": x > (d.lo + d.hi) / 2 ? "end" : "start" });
     label.textContent = `${d.text.y_symbol} = ${fmt(y, 4)}`;
     this.fig.setAttribute("data-values", JSON.stringify([x, Number.isFinite(y) ? y : String(y)]));
     fill(this.readout, d.text.readout, { x: fmt(x, 2), y: fmt(y, 4) });
