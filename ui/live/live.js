@@ -181,7 +181,7 @@ class Bars {
     this.bars = labels.map(() => el("rect", "ssl-bar", svg));
     this.values = labels.map(() => el("text", "ssl-bar-text", svg));
     this.names = labels.map(() => el("text", "ssl-tick", svg));
-    this.ref = el("path", "ssl-ref", svg);
+    this.ref = el("line", "ssl-ref", svg);
     this.legend = el("g", "ssl-legend", svg);
     this.n = labels.length;
     this.labelText = null;
@@ -222,8 +222,6 @@ class Bars {
     const textSize = Math.min(s.bar_text_size, (slot * 0.92) / (0.62 * (digits + 2)));
     const tickSize = Math.min(font, slot / 1.2);
     const maxChars = Math.max(1, Math.floor(slot / (0.62 * tickSize)));
-    const yRef = ref === undefined ? null : y(ref);
-    let refPath = "";
     values.forEach((v, i) => {
       const x0 = left + slot * i + (slot - (ghost ? 2 * barW + 3 : barW)) / 2;
       const xb = ghost ? x0 + barW + 3 : x0;
@@ -241,11 +239,8 @@ class Bars {
       }
       const label = this.values[i];
       label.textContent = fmt(v, digits);
-      const baseline = v >= 0 ? yv - 5 : yv + textSize + 2;
-      attrs(label, { x: String(xb + barW / 2), y: String(baseline), "font-size": textSize.toFixed(1) });
-      // The reference line breaks over a slot whose printed value it would cross (0.2312 just under 1/3).
-      if (yRef !== null && !(yRef > baseline - textSize - 2 && yRef < baseline + 0.3 * textSize + 2))
-        refPath += `M${(left + slot * i).toFixed(1)},${yRef.toFixed(1)}H${(left + slot * (i + 1)).toFixed(1)}`;
+      attrs(label, { x: String(xb + barW / 2), y: String(v >= 0 ? yv - 5 : yv + textSize + 2),
+                     "font-size": textSize.toFixed(1) });
       const name = this.names[i];
       const full = String(labels[i]);
       const shown = full.length > maxChars ? `${full.slice(0, Math.max(1, maxChars - 1))}…` : full;
@@ -254,7 +249,7 @@ class Bars {
                     "font-size": tickSize.toFixed(1) });
     });
     if (ref !== undefined) {
-      attrs(this.ref, { d: refPath || "M0,0", visibility: refPath ? "visible" : "hidden" });
+      attrs(this.ref, { x1: String(left), x2: String(w - 8), y1: String(y(ref)), y2: String(y(ref)), visibility: "visible" });
     } else this.ref.setAttribute("visibility", "hidden");
     this.drawLegend(legend || [], w, s.title_size + 0.9 * font);
   }
