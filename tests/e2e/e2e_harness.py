@@ -358,6 +358,58 @@ JS_LAYOUT = """(opts) => {
             if (later.length) found.push(`${tag}: a bar covers "${name(el)}"`);
         }
     });
+    // The live component's SVG charts (ui/live): the same text checks, against their own lines and bars.
+    document.querySelectorAll('.ssl-root svg.ssl-svg').forEach((svg, i) => {
+        const title = name(svg.querySelector('.ssl-title') || svg);
+        const tag = `live chart ${i} "${title}"`;
+        const box = svg.getBoundingClientRect();
+        if (box.width === 0) return;
+        const texts = [...svg.querySelectorAll('text')].filter(el => name(el) && visible(el) && el.getAttribute('visibility') !== 'hidden')
+            .map(el => ({el, r: el.getBoundingClientRect()})).filter(x => x.r.width > 0 && x.r.height > 0);
+        for (const {el, r} of texts)
+            if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+                found.push(`${tag}: "${name(el)}" clipped by the chart's edge`);
+        for (let a = 0; a < texts.length; a++)
+            for (let b = a + 1; b < texts.length; b++)
+                if (inter(ink(texts[a].r), ink(texts[b].r)))
+                    found.push(`${tag}: "${name(texts[a].el)}" overlaps "${name(texts[b].el)}"`);
+        // Drawn data lines (reference, curves, drop line) through value and legend labels; bars drawn over them.
+        const lines = [...svg.querySelectorAll('.ssl-ref, line.ssl-drop, polyline')].filter(p =>
+            visible(p) && p.getAttribute('visibility') !== 'hidden' && !p.closest('.ssl-legend'));
+        const points = lines.map(p => {
+            const m = p.getScreenCTM(), pts = [];
+            if (p.tagName === 'path') {
+                const n = p.getTotalLength(), steps = Math.min(400, Math.max(2, Math.ceil(n / 3)));
+                for (let s = 0; s <= steps; s++) {
+                    const q = p.getPointAtLength(n * s / steps);
+                    pts.push({x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f});
+                }
+                return pts;
+            }
+            const ends = p.tagName === 'line'
+                ? [[+p.getAttribute('x1'), +p.getAttribute('y1')], [+p.getAttribute('x2'), +p.getAttribute('y2')]]
+                : [...p.points].map(q => [q.x, q.y]);
+            for (let k = 0; k + 1 < ends.length || (k === 0 && ends.length === 1); k++) {
+                const [x1, y1] = ends[k], [x2, y2] = ends[Math.min(k + 1, ends.length - 1)];
+                const steps = Math.max(1, Math.ceil(Math.hypot(x2 - x1, y2 - y1) / 3));
+                for (let s = 0; s <= steps; s++) {
+                    const x = x1 + (x2 - x1) * s / steps, y = y1 + (y2 - y1) * s / steps;
+                    pts.push({x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f});
+                }
+            }
+            return pts;
+        });
+        for (const {el, r} of texts) {
+            if (!el.matches('.ssl-bar-text, .ssl-legend-text')) continue;  // ticks and titles sit outside the plot
+            const c = ink(r);
+            if (points.some(pts => pts.some(q => q.x > c.left && q.x < c.right && q.y > c.top && q.y < c.bottom)))
+                found.push(`${tag}: a line runs through "${name(el)}"`);
+            const later = [...svg.querySelectorAll('rect.ssl-bar, rect.ssl-ghost')].filter(p =>
+                (el.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING) && visible(p)
+                && p.getAttribute('visibility') !== 'hidden' && inter(c, p.getBoundingClientRect()));
+            if (later.length) found.push(`${tag}: a bar covers "${name(el)}"`);
+        }
+    });
     // Sideways scrolling: the document and Streamlit's own scroll container.
     const vw = window.innerWidth;
     for (const el of [document.documentElement, document.body, document.querySelector('[data-testid="stMain"]'),

@@ -1,9 +1,11 @@
 """The numerical-stability charts hold exactly the core's numbers."""
 
 import numpy as np
+import pytest
 
 import softmax_core as sc
 from ui import theme
+from ui.charts.common import text_width
 from ui.charts.numerics import (ZERO_FLOOR, log_space_bars, naive_vs_stable_bars, overflow_chart,
                                 sum_deviation_bars)
 
@@ -52,7 +54,7 @@ def test_sum_bars_draw_an_exact_zero_at_the_floor_and_label_it_zero():
     f16 = fig.data[0]
     assert list(f16.y) == [ZERO_FLOOR, 3e-4] and list(f16.text) == ["0", "3.0e-04"]
     assert list(f16.customdata) == [0.0, 3e-4]
-    assert fig.layout.shapes[0].y0 == 1e-4
+    assert list(fig.data[-1].y) == [1e-4, 1e-4] and fig.data[-1].name == "1e-4"
 
 
 def test_naive_and_stable_labels_hide_rather_than_overlap_on_narrow_bars():
@@ -61,3 +63,27 @@ def test_naive_and_stable_labels_hide_rather_than_overlap_on_narrow_bars():
                                       naive_name="naive", stable_name="stable")
     assert {tr.constraintext for tr in fig.data} == {"outside"}
     assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize >= 10
+
+
+def test_the_case_names_fit_side_by_side_on_a_phone():
+    """On a 390 px phone the one-line case names ("your logits (K = 3)", "K = 10,000") overlapped."""
+    cases = ["your logits (K = 3)", "K = 10", "K = 100", "K = 1,000", "K = 10,000"]
+    fig = sum_deviation_bars(cases, {"float32": [1e-8] * 5, "float64": [0.0] * 5}, style=STYLE,
+                             tolerance=1e-6, tolerance_text="tolerance")
+    widths = [max(text_width(line, STYLE.font_size) for line in tick.split("<br>"))
+              for tick in fig.layout.xaxis.ticktext]
+    # Neighbours share a slot's width; text_width overestimates by about a quarter, and a phone's plot area is
+    # about 280 px wide (390 px less the page's padding and the log axis' labels).
+    needed = len(cases) * max((a + b) / 2 for a, b in zip(widths, widths[1:]))
+    assert needed <= 1.25 * 280
+
+
+def test_the_tolerance_is_named_in_the_legend_not_on_the_plot():
+    """Its label, an annotation on the line (first at 10^0.0001: a log axis reads an annotation's y as the exponent),
+    sat on the float16 values printed near 1e-4, on the phone and the projector."""
+    fig = sum_deviation_bars(["a", "b"], {"float16": [1.2e-4, 3e-4]}, style=STYLE, tolerance=1e-4,
+                             tolerance_text="tolerance")
+    line = fig.data[-1]
+    assert list(line.y) == [1e-4, 1e-4] and list(line.x) == [-0.5, 1.5] and line.name == "tolerance"
+    assert fig.layout.showlegend and line.showlegend is not False
+    assert not fig.layout.annotations

@@ -1,10 +1,13 @@
 """The relatives page's chart builders hold exactly the core's numbers."""
 
 import numpy as np
+import pytest
 
 import softmax_core as sc
 from ui import theme
 from ui.charts.relatives import curves, grouped_bars, jacobian_heatmap, label_bars
+
+from chart_geometry import title_band, top_row_top
 
 STYLE = theme.NORMAL
 
@@ -46,3 +49,14 @@ def test_bar_labels_fit_their_bar_or_hide_rather_than_overlap():
             grouped_bars({"x": np.array([0.5, 0.5]), "y": np.array([0.2, 0.8])}, list("ab"), style=theme.NORMAL)]
     for fig in figs:
         assert {tr.constraintext for tr in fig.data} == {"outside"} and fig.layout.uniformtext.mode == "hide"
+
+
+@pytest.mark.parametrize("style", [theme.NORMAL, theme.PROJECTOR], ids=["normal", "projector"])
+def test_the_jacobian_column_names_have_a_row_of_their_own_under_the_title(style):
+    """The column names on top of the Jacobian sat on its title (both in the top margin)."""
+    p = sc.softmax(np.array([2.0, 1.0, 0.5]))
+    layout = jacobian_heatmap(np.diag(p) - np.outer(p, p), list("ABC"), style=style,
+                              title="Jacobian ∂p_i/∂z_j of these logits").layout
+    top, bottom = title_band(layout, style)
+    # The tick labels rest on the plot's top edge, Plotly's pad below them.
+    assert top >= 0 and bottom <= top_row_top(layout, style.font_size) - layout.margin.pad + 10

@@ -11,6 +11,8 @@ from ui import theme
 from ui.charts.common import escape_label, fmt_value, select_bars
 from ui.charts.softmax import logit_bars, probability_bars, top_classes
 
+from chart_geometry import title_band, top_row_top
+
 STYLE = theme.NORMAL
 
 
@@ -149,3 +151,13 @@ def test_huge_logits_get_an_axis_plotly_can_draw_that_holds_every_bar_and_its_la
 def test_ordinary_logits_are_drawn_unscaled():
     fig = logit_bars(np.array([2.0, 1.0, -0.5]), list("ABC"), style=STYLE, y_title="logit")
     assert list(fig.data[0].y) == [2.0, 1.0, -0.5] and fig.layout.yaxis.title.text == "logit"
+
+
+
+@pytest.mark.parametrize("style", [theme.NORMAL, theme.PROJECTOR], ids=["normal", "projector"])
+@pytest.mark.parametrize("title", ["Probabilities", "Probabilities of s × logits, s = 1 and a longer caption"])
+def test_the_uniform_legend_has_a_band_of_its_own_under_the_title(style, title):
+    """On the projector the "uniform 1/K" legend sat on the title (both in the top margin)."""
+    layout = probability_bars(sc.softmax(np.array([2.0, 1.0, 0.5])), list("ABC"), style=style, title=title).layout
+    top, bottom = title_band(layout, style)
+    assert top >= 0 and bottom <= top_row_top(layout, style.font_size)

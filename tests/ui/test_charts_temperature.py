@@ -1,10 +1,13 @@
 """The temperature page's chart builders hold exactly the numbers the core computed."""
 
 import numpy as np
+import pytest
 
 import softmax_core as sc
 from ui import theme
 from ui.charts import temperature as charts
+
+from chart_geometry import title_band, top_row_top
 
 STYLE = theme.NORMAL
 LOGITS = np.array([1.0, 2.0, 3.0])
@@ -138,3 +141,20 @@ def test_stage_bars_leave_a_projector_title_its_room():
     """A fixed 50 px top margin cut the pipeline's titles in projector type."""
     fig = charts.stage_bars(np.array([0.5, 0.5]), ["a", "b"], style=theme.PROJECTOR, title="1. logits ÷ T (T = 1)")
     assert fig.layout.margin.t >= 2 * theme.PROJECTOR.title_size
+
+
+@pytest.mark.parametrize("style", [theme.NORMAL, theme.PROJECTOR], ids=["normal", "projector"])
+@pytest.mark.parametrize("chart", ["class_curves", "entropy_curve"])
+def test_the_limit_notes_have_a_row_of_their_own_under_a_two_line_title(style, chart):
+    """On the projector the two-line title of the curves sat on "← T → 0" (both in the top margin)."""
+    sweep = sc.temperature_sweep(LOGITS, sc.temperature_grid(21))
+    title = "Each class's probability as the temperature T goes from cold to hot"
+    if chart == "class_curves":
+        fig = charts.class_curves(sweep.temperatures, sweep.probs, list("ABC"), current=1.0, title=title,
+                                  current_probs=sc.softmax(LOGITS), ghost=sc.softmax(LOGITS), style=style)
+    else:
+        fig = charts.entropy_curve(sweep.temperatures, sweep.entropy, current=1.0, current_entropy=1.0,
+                                   title=title, style=style, k=3)
+    assert "<br>" in fig.layout.title.text
+    top, bottom = title_band(fig.layout, style)
+    assert top >= 0 and bottom <= top_row_top(fig.layout, style.font_size - 2)

@@ -241,6 +241,40 @@ def base_layout(style: theme.Style, *, title: str = "", x_title: str = "", y_tit
     }
 
 
+def row_above(layout: dict, style: theme.Style) -> dict:
+    """A row of its own between the title and the plot, for a legend or notes on the plot's top edge.
+
+    Plotly centres the title in the top margin, where anything resting on the plot's top edge would cover it
+    (on the projector, "uniform 1/K" and "← T → 0" sat on the title): the title is pinned to the top and the
+    margin grows by a row.
+    """
+    row, height = legend_row(style), layout["height"] + legend_row(style)
+    # Plotly hangs a title's further lines below its first, whatever its yanchor says (measured in Chromium: a
+    # "top"-anchored two-line title went 18 px above the figure): place the first line, let the rest hang.
+    first = TITLE_PAD + style.title_size
+    return merge(layout, {
+        "height": height, "margin": {"t": layout["margin"]["t"] + row},
+        "title": {"yref": "container", "y": 1 - first / height} if layout.get("title") else {},
+    })
+
+
+def legend_above(layout: dict, style: theme.Style) -> dict:
+    """A one-row horizontal legend at the plot's top right, in a row of its own under the title."""
+    return merge(row_above(layout, style), {
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
+                   "font": {"size": style.font_size}},
+    })
+
+
+TITLE_PAD = 8  # px above a pinned title
+
+
+def legend_row(style: theme.Style) -> int:
+    """Height of a one-row horizontal legend: a line of text and Plotly's padding around it."""
+    return math.ceil(1.3 * style.font_size + 12)
+
+
 def log_ticks(lo: float, hi: float) -> dict:
     """Ticks of a log axis from ``lo`` to ``hi``, each labelled with its full value.
 

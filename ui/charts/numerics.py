@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import theme
-from ui.charts.common import (base_layout, category_axis, figure, fitted_bar_text, fmt_value, hline, hline_label,
+from ui.charts.common import (base_layout, category_axis, figure, fitted_bar_text, fmt_value,
                                log_ticks, merge)
 
 DTYPE_COLOURS = {"float16": theme.OKABE_ITO["vermillion"], "float32": theme.OKABE_ITO["orange"],
@@ -113,6 +113,9 @@ def log_space_bars(log_probs: np.ndarray, log_of_probs: np.ndarray, labels: Sequ
     }))
 
 
+CASE_WRAP = 5  # characters: longer case names break onto two lines
+
+
 def sum_deviation_bars(cases: Sequence[str], deviations: Mapping[str, Sequence[float]], *, style: theme.Style,
                        tolerance: float, tolerance_text: str, title: str = "", y_title: str = "") -> go.Figure:
     """|sum - 1| per case and dtype on a log axis; an exact 0 is drawn at 1e-18 and labelled 0."""
@@ -128,11 +131,14 @@ def sum_deviation_bars(cases: Sequence[str], deviations: Mapping[str, Sequence[f
             "marker": {"color": DTYPE_COLOURS.get(name, theme.SERIES[i]), "line": {"width": 0},
                        "pattern": {"shape": ["", "/", "."][i % 3]}},
             "hovertemplate": "%{customdata:.3g}<extra></extra>"})
+    # The tolerance is named in the legend: a label on its line sat on the float16 values printed near it.
+    data.append({"type": "scatter", "x": [-0.5, len(cases) - 0.5], "y": [tolerance, tolerance], "mode": "lines",
+                 "name": tolerance_text, "hoverinfo": "skip",
+                 "line": {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE}})
     return figure(data, merge(base_layout(style, title=title, y_title=y_title), {
-        "shapes": [hline(tolerance, {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE})],
-        "annotations": [hline_label(tolerance, tolerance_text, {"size": style.font_size}, side="left")],
-        "xaxis": category_axis(cases), "yaxis": {"type": "log", "range": [-18.5, 0.5], "exponentformat": "power",
-                                                 "dtick": 3},
-        "showlegend": True, "legend": {"orientation": "h", "y": -0.18, "font": {"size": style.font_size}},
+        # Two-line labels ("K =" over "10,000"): five of them side by side fit a phone, where one-line ones overlap.
+        "xaxis": category_axis(cases, wrap=CASE_WRAP),
+        "yaxis": {"type": "log", "range": [-18.5, 0.5], "exponentformat": "power", "dtick": 3},
+        "showlegend": True, "legend": {"orientation": "h", "y": -0.3, "font": {"size": style.font_size}},
         "barmode": "overlay",
     }))

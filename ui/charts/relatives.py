@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from ui import theme
 from ui.charts.common import (base_layout, category_axis, escape_label, figure, fitted_bar_text, fmt_value, hline,
-                               hline_label, merge)
+                               hline_label, merge, row_above)
 
 
 def _legend(style: theme.Style) -> dict:
@@ -96,6 +96,8 @@ def jacobian_heatmap(jac: np.ndarray, labels: Sequence[str], *, style: theme.Sty
         "textfont": {"size": style.bar_text_size, "color": "#000000"}, "xgap": 2, "ygap": 2,
         "hovertemplate": "∂p_%{y}/∂z_%{x} = %{z:.4f}<extra></extra>", "colorbar": {"thickness": 12}}
     ticks = {"tickmode": "array", "tickvals": list(range(len(names))), "ticktext": names}
-    return figure([trace], merge(base_layout(style, title=title, height=max(style.height, 70 * len(names) + 120)), {
+    # The column names sit on top, as in a matrix: a row of their own under the title, not on it.
+    layout = row_above(base_layout(style, title=title, height=max(style.height, 70 * len(names) + 120)), style)
+    return figure([trace], merge(layout, {
         "xaxis": {**ticks, "side": "top"}, "yaxis": {**ticks, "autorange": "reversed"},
     }))

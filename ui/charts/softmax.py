@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from ui import theme
 from ui.charts.common import (MANY_CLASSES, TOP_BARS, BarSelection, base_layout, category_axis, figure, fmt_value,
-                              merge, select_bars)
+                              legend_above, merge, select_bars)
 
 # Above this size the logit axis counts in powers of ten: Plotly's own axis breaks down near 1e305.
 SCALED_AXIS = 1e15
@@ -93,11 +93,9 @@ def probability_bars(probs: np.ndarray, labels: Sequence[str], *, style: theme.S
          "name": uniform_text, "line": {"dash": "dash", "width": style.line_width, "color": theme.REFERENCE},
          "hoverinfo": "skip"},
     ]
-    return figure(data, merge(
+    return figure(data, legend_above(merge(
         base_layout(style, title=title, y_title=y_title),
-        {"xaxis": category_axis(names), "yaxis": {"range": [0, 1.15], "tickformat": ".1f"}, "showlegend": True,
-         "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
-                    "font": {"size": style.font_size}}}))
+        {"xaxis": category_axis(names), "yaxis": {"range": [0, 1.15], "tickformat": ".1f"}}), style))
 
 
 def logit_bars(logits: np.ndarray, labels: Sequence[str], *, style: theme.Style, title: str = "",

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ui import theme
 from ui.charts.common import (base_layout, category_axis, escape_label, figure, fmt_value, hline, hline_label,
-                              merge, select_bars)
+                              merge, row_above, select_bars)
 
 GHOST_OPACITY = 0.35
 _LEGEND_BELOW = {"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"}
@@ -138,7 +138,7 @@ def class_curves(temperatures, probs, labels: Sequence[str], *, current: float, 
     data.append({"type": "scatter", "x": [float(temperatures[0]), float(temperatures[-1])], "y": [1 / k, 1 / k],
                  "mode": "lines", "showlegend": False, "hoverinfo": "skip",
                  "line": {"color": theme.REFERENCE, "dash": "dash", "width": style.line_width / 2}})
-    return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
+    return figure(data, merge(row_above(base_layout(style, title=title, x_title=x_title, y_title=y_title), style), {
         "annotations": _limit_notes(style, cold_text, hot_text), "xaxis": _log_t_axis(temperatures),
         "yaxis": {"range": [0, 1.05]}, "showlegend": True,
         "legend": {"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top"},
@@ -169,7 +169,7 @@ def entropy_curve(temperatures, entropy, *, current: float, current_entropy: flo
     max_note = {"x": 0.0 if left else 1.0, "xanchor": "left" if left else "right", "y": top, "xref": "paper",
                 "yref": "y", "yanchor": "bottom", "showarrow": False,
                 "text": escape_label(max_text), "font": {"size": style.font_size - 2, "color": theme.REFERENCE}}
-    return figure(data, merge(base_layout(style, title=title, x_title=x_title, y_title=y_title), {
+    return figure(data, merge(row_above(base_layout(style, title=title, x_title=x_title, y_title=y_title), style), {
         "annotations": [max_note, *_limit_notes(style, cold_text, hot_text)], "xaxis": _log_t_axis(temperatures),
         "yaxis": {"range": [0, top * 1.12 if top > 0 else 1.0]},
     }))
