@@ -23,12 +23,7 @@ JS_LIVE_DRAWN = """() => [...document.querySelectorAll('.ssl-root svg.ssl-svg')]
 
 
 # Known failures, each one view's one kind of problem (strict: once fixed, the test fails until it is taken out).
-KNOWN = {
-    ("relatives-table phone", "page scrolls sideways"):
-        "relatives.comparison (locales/*/relatives.toml), a markdown table rendered by pages/relatives.py: its "
-        "header's KaTeX formula p_i = e^{z_i} / \\sum_j e^{z_j} cannot wrap, so the table is 406 px wide in a 358 px "
-        "column (stMain 422 px in 390); not in a chart builder",
-}
+KNOWN: dict = {}
 # The live curve's value label ("σ(z) = 0.8176", "loss = 0.3567") placed above-right of its point is crossed by a
 # line of its own chart (found by the live SVG check added with this layout check; not fixed in time).
 LIVE_LABEL = "the live curve's value label is crossed by a line of its chart (ui/live/live.js, CurveView.draw)"
