@@ -4,6 +4,7 @@ import pytest
 import segno
 
 import ui.components
+from tests.live.apptest import end_move
 from tests.pages.conftest import open_page, texts
 from ui.components import QR_MAX_BYTES, is_loopback_host, qr_fits, qr_svg, share_origin, short_link
 
@@ -103,7 +104,7 @@ def test_no_qr_code_is_encoded_while_its_box_is_closed(monkeypatch, lan):
     monkeypatch.setattr(ui.components.segno, "make", lambda *a, **k: calls.append(a) or real(*a, **k))
     at = open_page("softmax", logits="3,1,2.25")
     before = at.sidebar.code[0].value
-    at.slider[0].set_value(at.slider[0].value - 0.5).run()  # a student moves a logit: a new link
+    at = end_move(at, "softmax.live", [2.5, 1.0, 2.25])  # a student moves a logit: a new link
     assert at.sidebar.code[0].value != before
     assert calls == [] and not at.get("image")
     at.session_state["share.qr"] = True
