@@ -327,6 +327,16 @@ class View {
     return (this.handles || []).some((h) => h.dragging);
   }
 
+  // Handles and charts are rebuilt only when what they are built from changes; a new value only redraws them.
+  rebuild(inputs, kind) {
+    const key = JSON.stringify(inputs);
+    if (this.built === key) return false;
+    this.built = key;
+    this.root.replaceChildren();
+    this.root.classList.add(kind);
+    return true;
+  }
+
   destroy() {
     this.resize.disconnect();
     cancelAnimationFrame(this.frame);
@@ -336,11 +346,7 @@ class View {
 class LogitsView extends View {
   configure() {
     const d = this.data;
-    const key = JSON.stringify([d.labels, d.lo, d.hi, d.text]);
-    if (this.built === key) return;
-    this.built = key;
-    this.root.replaceChildren();
-    this.root.classList.add("ssl-logits");
+    if (!this.rebuild([d.labels, d.lo, d.hi, d.text], "ssl-logits")) return;
     this.left = el("div", "ssl-handles", this.root);
     const heading = el("div", "ssl-heading", this.left);
     heading.textContent = d.text.heading;
@@ -388,12 +394,8 @@ class LogitsView extends View {
 class TemperatureView extends View {
   configure() {
     const d = this.data;
-    const key = JSON.stringify([d.labels, d.logits, d.text, d.bars, d.projector]);
-    if (this.built === key) return;
-    this.built = key;
+    if (!this.rebuild([d.labels, d.logits, d.text, d.bars, d.projector], "ssl-temperature")) return;
     this.cells = null;
-    this.root.replaceChildren();
-    this.root.classList.add("ssl-temperature");
     const lo = Math.log(d.lo);
     const span = Math.log(d.hi) - lo;
     const toPos = (v) => (Math.log(v) - lo) / span;
@@ -458,11 +460,7 @@ class TemperatureView extends View {
 class CurveView extends View {
   configure() {
     const d = this.data;
-    const key = JSON.stringify([d.curves, d.text, d.lo, d.hi]);
-    if (this.built === key) return;
-    this.built = key;
-    this.root.replaceChildren();
-    this.root.classList.add("ssl-curve");
+    if (!this.rebuild([d.curves, d.text, d.lo, d.hi], "ssl-curve")) return;
     const top = el("div", "ssl-handles", this.root);
     const snap = (v) => clamp(Math.round(v / d.fine) * d.fine, d.lo, d.hi);
     this.handles = [new Handle(top, {
