@@ -208,14 +208,9 @@ class AppPage:
     def sliders(self):
         return self.page.locator('[data-testid="stSlider"] input[type="range"]')
 
-    def deliver_key_move(self):
-        """After a key on a live handle: let its pause pass, then move the pointer over the page's corner.
-
-        A known bug (tests/e2e/test_live.py, xfail): the state a key move sets can wait for the browser's next
-        input event before it is sent, as the next thing a student does would send it.
-        """
-        self.page.wait_for_timeout(500)
-        self.page.mouse.move(2, 2)
+    def next_frame(self):
+        """Wait for the browser's next drawn frame: a live handle shows a key's value (aria-valuenow) there."""
+        self.page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
     def chart_count(self):
         return self.page.locator(".js-plotly-plot").count()

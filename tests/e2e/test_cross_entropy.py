@@ -19,7 +19,7 @@ def test_moving_the_yhat_handle_moves_the_marker_along_the_curve(app):
                                ".getAttribute('data-values'))[0] === 0.71", timeout=2000)
     x, y = json.loads(curve.get_attribute("data-values"))
     np.testing.assert_allclose(y, float(sc.binary_cross_entropy([0.71], [1.0])), rtol=0, atol=1e-12)
-    app.deliver_key_move()
+    app.next_frame()
     app.page.wait_for_function("() => new URLSearchParams(location.search).get('yhat') === '0.71'", timeout=15_000)
     app.screenshot("cross-entropy-bce")
     assert not app.problems()

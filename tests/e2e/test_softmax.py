@@ -28,7 +28,7 @@ def press_on_handle(app, index, key):
     """A key on a live handle, then the pause that sends it: wait until the link holds the handles' values."""
     app.page.locator(HANDLES).nth(index).focus()
     app.page.keyboard.press(key)
-    app.deliver_key_move()
+    app.next_frame()
     want = ",".join(f"{v:g}" for v in handle_values(app))
     app.page.wait_for_function("v => new URLSearchParams(location.search).get('logits') === v", arg=want,
                                timeout=30_000)

@@ -17,7 +17,7 @@ def live_probs(app):
 def press_on_t(app, key):
     app.page.locator(HANDLE).first.focus()
     app.page.keyboard.press(key)
-    app.deliver_key_move()
+    app.next_frame()
     t_now = float(app.page.locator(HANDLE).first.get_attribute("aria-valuenow"))
     # T = 1 is the default, which the link leaves out
     app.page.wait_for_function("v => (new URLSearchParams(location.search).get('T') || '1') === v",

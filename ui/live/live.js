@@ -93,11 +93,17 @@ class Handle {
     this.track.setPointerCapture(e.pointerId);
     this.thumb.focus({ preventScroll: true });
     e.preventDefault();
-    this.onMove(this.valueAt(e.clientX));
+    this.moveTo(this.valueAt(e.clientX));
   }
 
   move(e) {
-    if (this.dragging) this.onMove(this.valueAt(e.clientX));
+    if (this.dragging) this.moveTo(this.valueAt(e.clientX));
+  }
+
+  /** The handle's value changes now; the thumb and aria-valuenow follow on the next frame (show). */
+  moveTo(value) {
+    this.value = value;
+    this.onMove(value);
   }
 
   up(e) {
@@ -108,16 +114,17 @@ class Handle {
   }
 
   key(e) {
-    const v = Number(this.thumb.getAttribute("aria-valuenow"));
-    const next = this.keyStep(v, e.key);
+    // From the value, not from aria-valuenow: keys can come faster than the frames that redraw the thumb.
+    const next = this.keyStep(this.value, e.key);
     if (next === null) return;
     e.preventDefault();
-    this.onMove(clamp(next, this.lo, this.hi));
+    this.moveTo(clamp(next, this.lo, this.hi));
     clearTimeout(this.keyTimer);
     this.keyTimer = setTimeout(() => this.onEnd(), KEY_PAUSE_MS);
   }
 
   show(value) {
+    this.value = value;
     const pos = clamp(this.toPos(value), 0, 1);
     this.thumb.style.left = `${100 * pos}%`;
     this.fill.style.width = `${100 * pos}%`;
