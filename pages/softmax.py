@@ -5,7 +5,7 @@ import streamlit as st
 
 import softmax_core as sc
 from ui.charts import softmax as charts
-from ui.components import (class_names, code_span, columns, logits_error, logits_input, page_setup, quiz,
+from ui.components import (class_names, code_span, is_projector, logits_error, logits_input, page_setup, quiz,
                            set_logits, style)
 from ui.i18n import t
 from ui.views import softmax as view
@@ -55,10 +55,10 @@ winner = int(np.argmax(probs))
 # Most probable first, ranked by logit (probabilities that underflow to 0 would tie); ties in class order.
 order = np.argsort(-logits, kind="stable")
 shown = charts.top_classes(logits)  # the same classes in both charts and the step table
-preset_col, _ = columns([1, 2.4])
-preset_col.selectbox(t("softmax.preset"), list(PRESETS), index=None, key=state.key("preset"),
-                     format_func=lambda name: t(f"softmax.presets.{name}"),
-                     placeholder=t("softmax.preset_placeholder"), on_change=_on_preset)
+# A width, not a narrow column: columns are three more elements on every rerun.
+st.selectbox(t("softmax.preset"), list(PRESETS), index=None, key=state.key("preset"),
+             format_func=lambda name: t(f"softmax.presets.{name}"), placeholder=t("softmax.preset_placeholder"),
+             on_change=_on_preset, width="stretch" if is_projector() else 360)
 table = view.probability_table(logits, labels, probs)
 if view.has_handles(logits):
     view.live_charts(state, logits, labels, probs, table)
@@ -67,12 +67,10 @@ else:
 
 # ---- more or fewer classes, and the logits as text: under the charts, so that on a phone (one column) the
 # probability chart comes right after the sliders that move it ---------------------------------------------------
-# Side by side the buttons truncate their labels in projector mode.
-add, remove, _ = columns([1, 1, 2.4])
-add.button(t("softmax.add_class"), on_click=_resize, args=(1,), disabled=k >= MAX_SLIDERS,
-           icon=":material/add:", width="stretch")
-remove.button(t("softmax.remove_class"), on_click=_resize, args=(-1,), disabled=k <= 2,
-              icon=":material/remove:", width="stretch")
+# One row that wraps (labels are never truncated, in projector mode too): one element, not three columns.
+with st.container(horizontal=True):
+    st.button(t("softmax.add_class"), on_click=_resize, args=(1,), disabled=k >= MAX_SLIDERS, icon=":material/add:")
+    st.button(t("softmax.remove_class"), on_click=_resize, args=(-1,), disabled=k <= 2, icon=":material/remove:")
 # Lazy: closed, it sends nothing, which matters when it would hold 10,000 values on every rerun.
 with st.expander(t("softmax.edit_as_text"), expanded=MAX_SLIDERS < k <= 200, icon=":material/edit:",
                  key=state.key("edit_open"), on_change="rerun") as editor:

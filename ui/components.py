@@ -20,7 +20,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 import softmax_core as sc
 
-from ui import theme
+from ui import runlocal, theme
 from ui.charts.common import freeze
 from ui.i18n import t
 from ui.params import PAGES
@@ -43,11 +43,12 @@ def code_span(text: str, *, limit: int = 60) -> str:
 
 
 def is_projector() -> bool:
-    return bool(st.session_state.get(_PROJECTOR, False))
+    return runlocal.get(_PROJECTOR, lambda: bool(st.session_state.get(_PROJECTOR, False)))
 
 
 def set_projector(on: bool) -> None:
     st.session_state[_PROJECTOR] = on
+    runlocal.put(_PROJECTOR, bool(on))
 
 
 def style() -> theme.Style:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import runlocal
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGS = ("en", "pt", "es", "zh")
 DEFAULT_LANG = "en"
@@ -78,11 +80,13 @@ _SESSION_KEY = "_lang"
 
 def set_language(lang: str) -> None:
     """Called once per run by app.py, before any page text is drawn."""
-    st.session_state[_SESSION_KEY] = lang if lang in LANGS else DEFAULT_LANG
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    st.session_state[_SESSION_KEY] = lang
+    runlocal.put(_SESSION_KEY, lang)
 
 
 def current_language() -> str:
-    return st.session_state.get(_SESSION_KEY, DEFAULT_LANG)
+    return runlocal.get(_SESSION_KEY, lambda: st.session_state.get(_SESSION_KEY, DEFAULT_LANG))
 
 
 def t(key: str, **fmt) -> str:

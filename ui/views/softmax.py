@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 import softmax_core as sc
 
 from ui import live
 from ui.charts import softmax as charts
-from ui.components import chart, code_span, columns, is_projector, set_logits
+from ui.components import chart, code_span, columns, data_table, is_projector, set_logits
 from ui.i18n import t
 
 MAX_SLIDERS = 12  # more classes than this are edited in the text box
@@ -67,15 +68,12 @@ def steps_part(logits: np.ndarray, labels: list[str], probs: np.ndarray, order: 
     st.latex(r"p_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j")
     rows = order[:len(shown.index)] if shown.folded else np.arange(k)
     parts = sc.softmax_steps(logits)
-    steps = pd.DataFrame({
-        t("softmax.col.class"): [labels[i] for i in rows],
-        t("softmax.col.logit"): logits[rows],
-        t("softmax.col.shifted"): parts.shifted[rows],
-        t("softmax.col.exp"): parts.exps[rows],
-        t("softmax.col.prob"): parts.probs[rows],
-    })
-    st.dataframe(steps, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.6g") for c in steps.columns[1:]})
+    # Arrow, not a pandas DataFrame: st.dataframe sends Arrow as it is, and converting a frame on every rerun
+    # cost 3-4 ms of server time (bench/classroom.py).
+    steps = pa.table({t(f"softmax.col.{name}"): values for name, values in (
+        ("class", [labels[i] for i in rows]), ("logit", logits[rows]), ("shifted", parts.shifted[rows]),
+        ("exp", parts.exps[rows]), ("prob", parts.probs[rows]))})
+    data_table(steps, formats={c: "%.6g" for c in steps.column_names[1:]})
     if k > 30:
         st.caption(t("softmax.steps_folded", n=len(rows), k=f"{k:,}"))
     total = float(probs.sum())
@@ -100,10 +98,11 @@ def invariances_part(state, logits: np.ndarray, labels: list[str], probs: np.nda
         moved = sc.softmax(logits + c)
         diff = float(np.max(np.abs(moved - probs)))
         st.markdown(t("softmax.shift_result", c=f"{c:+g}", change=change_in_words(diff)))
-        st.dataframe(pd.DataFrame({t("softmax.col.class"): labels[:20], t("softmax.col.prob"): probs[:20],
-                                   t("softmax.col.prob_shifted"): moved[:20]}), hide_index=True, width="stretch",
-                     column_config={t("softmax.col.prob"): st.column_config.NumberColumn(format="%.17g"),
-                                    t("softmax.col.prob_shifted"): st.column_config.NumberColumn(format="%.17g")})
+        shift_table = pa.table({t("softmax.col.class"): list(labels[:20]), t("softmax.col.prob"): probs[:20],
+                                t("softmax.col.prob_shifted"): moved[:20]})
+        st.dataframe(shift_table, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.17g")
+                                    for c in shift_table.column_names[1:]})
     with scale_col:
         st.subheader(t("softmax.scale_heading"))
         s = st.slider(t("softmax.scale_slider"), 0.1, 5.0, step=0.1, key=state.key("s"))
