@@ -182,6 +182,7 @@ class Student:
                     changed |= self.charts.get(path) != digest  # a live chart, drawn from this data
                     self.charts[path] = digest
                     data = json.loads(el.bidi_component.json)
+                    data = data[0] if isinstance(data, list) and data else data  # ui/live sends [data]
                     if isinstance(data, dict) and {"value", "lo", "hi"} <= data.keys():
                         moved = self.handles.get(el.bidi_component.id, {}).get("moved", False)
                         self.handles[el.bidi_component.id] = {"value": data["value"], "lo": data["lo"],

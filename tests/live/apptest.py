@@ -21,7 +21,9 @@ def live_element(at: AppTest, key: str):
 
 def live_data(at: AppTest, key: str) -> dict:
     """The ``data`` the page passed to the live editor ``key`` on the last run."""
-    return json.loads(live_element(at, key).proto.json)
+    sent = json.loads(live_element(at, key).proto.json)
+    assert isinstance(sent, list) and len(sent) == 1, "the live editor's data is sent as a one-item list"
+    return sent[0]
 
 
 def end_move(at: AppTest, key: str, value) -> AppTest:

@@ -60,7 +60,9 @@ def _mount(kind: str, value: Any, *, key: str, on_change: Callable[[Any], None],
         if new is not None:
             on_change(new)
 
-    _component(key=key, data={"kind": kind, "value": value, **_look(projector), **data},
+    # A one-item list, not the dict itself: Streamlit looks for dataframes in every value of a dict it is given
+    # (about 1 ms of each rerun); a list is sent as JSON as it is.
+    _component(key=key, data=[{"kind": kind, "value": value, **_look(projector), **data}],
                on_value_change=changed)
 
 

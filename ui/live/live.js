@@ -542,7 +542,8 @@ class CurveView extends View {
 
 const KINDS = { logits: LogitsView, temperature: TemperatureView, curve: CurveView };
 
-export default function live({ data, parentElement, setStateValue }) {
+export default function live({ data: sent, parentElement, setStateValue }) {
+  const data = sent[0]; // Python sends [data] (ui/live/__init__.py says why)
   const root = parentElement.querySelector(".ssl-root");
   if (!root) return undefined;
   let view = views.get(parentElement);
