@@ -182,7 +182,12 @@ class PageState:
             st.session_state.setdefault(self.key(name), value)
 
     def __getitem__(self, name: str) -> Any:
-        return st.session_state.get(self.key(name), self._last().get(name, self.param(name).default))
+        # One read of st.session_state when the value is there (the usual case): each read takes its lock,
+        # and evaluating the fallback eagerly tripled the cost of the pages' many reads.
+        try:
+            return st.session_state[self.key(name)]
+        except KeyError:
+            return self._last().get(name, self.param(name).default)
 
     def __setitem__(self, name: str, value: Any) -> None:
         st.session_state[self.key(name)] = value
