@@ -7,6 +7,7 @@ change, then the before/after diagrams and metrics every part shares, and the qu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from typing import NamedTuple
@@ -86,6 +87,27 @@ def _memo(key: tuple, compute, *, limit: int):
                 store.pop(old, None)
         flight.done.set()
     return flight.value
+
+
+def _ready(key: tuple) -> bool:
+    """Whether ``key``'s result is computed and kept, so asking for it returns at once."""
+    store, lock = _store()
+    with lock:
+        flight = store.get(key)
+    return flight is not None and flight.done.is_set() and flight.ok
+
+
+@contextlib.contextmanager
+def _progress_bar(text: str, *keys: tuple):
+    """A progress callback for the work behind ``keys``: a bar while some of it is still to be computed, and no
+    element at all on the usual rerun where everything is kept (a bar drawn and cleared is three elements)."""
+    if all(_ready(key) for key in keys):
+        yield lambda fraction: None
+        return
+    bar = st.empty()
+    progress = bar.progress(0.0, text=text)
+    yield lambda fraction: progress.progress(fraction, text=text)
+    bar.empty()
 
 
 def _digits_run(seed: int, *, smoothing: float = 0.0, _progress=None):
@@ -218,11 +240,8 @@ def _digits_source(state: PageState, sty: theme.Style) -> Source:
               help=t("calibration.epochs_help"))
     c2.number_input(t("calibration.seed"), 0, 99, step=1, key=state.key("seed"))
     seed, epochs = int(state["seed"]), int(state["epochs"])
-    bar = st.empty()
-    progress = bar.progress(0.0, text=t("calibration.training", epochs=MAX_EPOCHS))
-    splits, result = _digits_run(seed, _progress=lambda f: progress.progress(f, text=t(
-        "calibration.training", epochs=MAX_EPOCHS)))
-    bar.empty()
+    with _progress_bar(t("calibration.training", epochs=MAX_EPOCHS), ("digits", seed, 0.0)) as report:
+        splits, result = _digits_run(seed, _progress=report)
     idx = CHECKPOINTS.index(epochs - epochs % EVERY)
     st.caption(t("calibration.split", train=len(splits.train.labels), cal=len(splits.calibration.labels),
                  test=len(splits.test.labels)))
@@ -386,11 +405,9 @@ def study(state: PageState, sty: theme.Style, src: Source) -> Study:
     cls = int(state["cls"])
     n_bins, strategy = int(state["n_bins"]), state["strategy"]
 
-    bar = st.empty()
-    progress = bar.progress(0.0, text=t("calibration.fitting"))
-    fitted, subsampled = _calibrate(data.key, bool(state["fit_on_test"]), data,
-                                    _progress=lambda f: progress.progress(f, text=t("calibration.fitting")))
-    bar.empty()
+    on_test = bool(state["fit_on_test"])
+    with _progress_bar(t("calibration.fitting"), ("calibrate", data.key, on_test)) as report:
+        fitted, subsampled = _calibrate(data.key, on_test, data, _progress=report)
     if subsampled:
         st.caption(t("calibration.subsampled", cells=f"{MAX_CELLS:,}"))
     labels = data.test_labels
@@ -616,13 +633,11 @@ def remedies_part(s: Study) -> None:
     c1.slider(t("calibration.smoothing"), 0.01, 0.5, step=0.01, key=state.key("smoothing"))
     c2.slider(t("calibration.members"), 2, 5, key=state.key("members"))
     seed, idx = int(state["seed"]), s.src.idx
-    bar = st.empty()
-    progress = bar.progress(0.0, text=t("calibration.training_remedies"))
-    _, smooth = _digits_run(seed, smoothing=float(state["smoothing"]),
-                            _progress=lambda f: progress.progress(f / 3, text=t("calibration.training_remedies")))
-    members = _ensemble_run(seed, int(state["members"]), _progress=lambda f: progress.progress(
-        1 / 3 + 2 * f / 3, text=t("calibration.training_remedies")))
-    bar.empty()
+    smoothing, n_members = float(state["smoothing"]), int(state["members"])
+    with _progress_bar(t("calibration.training_remedies"), ("digits", seed, smoothing),
+                       ("ensemble", seed, n_members)) as report:
+        _, smooth = _digits_run(seed, smoothing=smoothing, _progress=lambda f: report(f / 3))
+        members = _ensemble_run(seed, n_members, _progress=lambda f: report(1 / 3 + 2 * f / 3))
     remedy = {t("calibration.methods.none"): s.probs["none"] if not state["fit_on_test"] else
               sc.softmax(s.src.data.test_logits, axis=-1),
               t("calibration.remedy_smoothing", eps=f"{float(state['smoothing']):g}"):
