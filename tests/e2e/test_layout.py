@@ -29,10 +29,6 @@ KNOWN: dict = {}
 LIVE_LABEL = "the live curve's value label is crossed by a line of its chart (ui/live/live.js, CurveView.draw)"
 KNOWN.update({(view, "live chart 0"): LIVE_LABEL for view in (
     "relatives-sigmoid desktop", "relatives-sigmoid phone", "relatives-sigmoid projector", "cross_entropy-bce phone")})
-# The live bars' 1/K line runs through B's "0.2312" on the projector (a fix that broke the line over that bar made
-# tests/e2e/test_live.py's End-key test time out, and was taken back).
-KNOWN.update({(view, "live chart 0"): "the live bars' 1/K line (ui/live/live.js, Bars.draw) runs through a value "
-              "just under it" for view in ("softmax-steps projector", "softmax-invariances projector")})
 
 
 def _parts(route):

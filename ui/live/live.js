@@ -162,6 +162,17 @@ function gridKeys(grid) {
   };
 }
 
+/** An SVG path along y from x0 to x1, open over each [from, to] gap (left to right); "" when nothing is left. */
+function brokenLine(x0, x1, y, gaps) {
+  let d = "";
+  let x = x0;
+  for (const [from, to] of [...gaps, [x1, x1]]) {
+    if (from > x) d += `M${x.toFixed(1)},${y.toFixed(1)}H${Math.min(from, x1).toFixed(1)}`;
+    x = Math.max(x, to);
+  }
+  return d;
+}
+
 // ---- a bar chart in SVG, built once per class count and updated in place on every frame ------------------------
 class Bars {
   constructor(parent, testid, view) {
@@ -188,7 +199,7 @@ class Bars {
     this.bars = labels.map(() => el("rect", "ssl-bar", svg));
     this.values = labels.map(() => el("text", "ssl-bar-text", svg));
     this.names = labels.map(() => el("text", "ssl-tick", svg));
-    this.ref = el("line", "ssl-ref", svg);
+    this.ref = el("path", "ssl-ref", svg);
     this.legend = el("g", "ssl-legend", svg);
     this.n = labels.length;
     this.labelText = null;
@@ -229,6 +240,8 @@ class Bars {
     const textSize = Math.min(s.bar_text_size, (slot * 0.92) / (0.62 * (digits + 2)));
     const tickSize = Math.min(font, slot / 1.2);
     const maxChars = Math.max(1, Math.floor(slot / (0.62 * tickSize)));
+    const yRef = ref === undefined ? null : y(ref);
+    const gaps = [];
     values.forEach((v, i) => {
       const x0 = left + slot * i + (slot - (ghost ? 2 * barW + 3 : barW)) / 2;
       const xb = ghost ? x0 + barW + 3 : x0;
@@ -246,8 +259,13 @@ class Bars {
       }
       const label = this.values[i];
       label.textContent = fmt(v, digits);
-      attrs(label, { x: String(xb + barW / 2), y: String(v >= 0 ? yv - 5 : yv + textSize + 2),
-                     "font-size": textSize.toFixed(1) });
+      const baseline = v >= 0 ? yv - 5 : yv + textSize + 2;
+      attrs(label, { x: String(xb + barW / 2), y: String(baseline), "font-size": textSize.toFixed(1) });
+      // A value the reference line would run through (B's 0.2312 just under 1/3): the line breaks around it.
+      if (yRef !== null && Math.abs(yRef - (baseline - 0.35 * textSize)) < textSize) {
+        const box = label.getBBox();
+        if (yRef > box.y - 2 && yRef < box.y + box.height + 2) gaps.push([box.x - 4, box.x + box.width + 4]);
+      }
       const name = this.names[i];
       const full = String(labels[i]);
       const shown = full.length > maxChars ? `${full.slice(0, Math.max(1, maxChars - 1))}…` : full;
@@ -255,9 +273,8 @@ class Bars {
       attrs(name, { x: String(left + slot * (i + 0.5)), y: String(h - bottom + 1.2 * font),
                     "font-size": tickSize.toFixed(1) });
     });
-    if (ref !== undefined) {
-      attrs(this.ref, { x1: String(left), x2: String(w - 8), y1: String(y(ref)), y2: String(y(ref)), visibility: "visible" });
-    } else this.ref.setAttribute("visibility", "hidden");
+    const refPath = yRef === null ? "" : brokenLine(left, w - 8, yRef, gaps);
+    attrs(this.ref, { d: refPath, visibility: refPath ? "visible" : "hidden" });
     this.drawLegend(legend || [], w, s.title_size + 0.9 * font);
   }
 
