@@ -24,15 +24,6 @@ JS_LIVE_DRAWN = """() => [...document.querySelectorAll('.ssl-root svg.ssl-svg')]
 
 # Known failures, each one view's one kind of problem (strict: once fixed, the test fails until it is taken out).
 KNOWN: dict = {}
-# The live curve's value label ("σ(z) = 0.8176", "loss = 0.3567") placed above-right of its point is crossed by a
-# line of its own chart (found by the live SVG check added with this layout check; not fixed in time).
-LIVE_LABEL = "the live curve's value label is crossed by a line of its chart (ui/live/live.js, CurveView.draw)"
-KNOWN.update({(view, "live chart 0"): LIVE_LABEL for view in (
-    "relatives-sigmoid desktop", "relatives-sigmoid phone", "relatives-sigmoid projector", "cross_entropy-bce phone")})
-# The live bars' 1/K line runs through B's "0.2312" on the projector (a fix that broke the line over that bar made
-# tests/e2e/test_live.py's End-key test time out, and was taken back).
-KNOWN.update({(view, "live chart 0"): "the live bars' 1/K line (ui/live/live.js, Bars.draw) runs through a value "
-              "just under it" for view in ("softmax-steps projector", "softmax-invariances projector")})
 
 
 def _parts(route):
@@ -112,3 +103,32 @@ def test_nothing_overlaps_is_clipped_or_scrolls_sideways(app, where):
     assert seen == known, f"fixed, take it out of KNOWN: {sorted(set(known) - set(seen))}"
     if known:
         pytest.xfail("; ".join(sorted({KNOWN[k] for k in known})))
+
+
+# The live curve's value label finds its place each frame (ui/live/live.js, pointLabel): it once sat above-right of
+# the point whatever the curve did there, and a line ran through "σ(z) = 0.8176". Walked end to end with Page Up
+# on the phone (narrowest, so steepest) and the projector (largest text).
+@pytest.mark.parametrize("view", ["phone", "projector"])
+@pytest.mark.parametrize("where", [("relatives", {"part": "sigmoid"}), ("cross_entropy", {"part": "bce"}),
+                                   ("cross_entropy", {"part": "bce", "by": "0"})], ids=["sigmoid", "bce1", "bce0"])
+def test_the_live_curve_label_is_clear_of_every_line_along_the_curve(app, where, view):
+    route, params = where
+    size, projector = LAYOUT_VIEWPORTS[view]
+    app.page.set_viewport_size(size)
+    app.open(route, **params, projector=projector)
+    app.page.wait_for_function(JS_LIVE_DRAWN, timeout=15_000)
+    handle = app.page.locator('[data-testid="stMain"] .ssl-root [role="slider"]').first
+    handle.focus()
+    app.page.keyboard.press("Home")
+    found, values = [], []
+    for _ in range(40):  # Page Up is ten steps: 17 places on z in [-8, 8], 11 on ŷ in [0, 1]
+        app.next_frame()
+        value = float(handle.get_attribute("aria-valuenow"))
+        values.append(value)
+        found += [f"at {value:g}: {p}" for p in layout_problems(app) if p.startswith("live chart")]
+        if value >= float(handle.get_attribute("aria-valuemax")):
+            break
+        app.page.keyboard.press("PageUp")
+    assert len(values) > 10 and values[-1] == float(handle.get_attribute("aria-valuemax")), values
+    assert not found, "\n".join(found)
+    assert not app.problems()

@@ -162,6 +162,17 @@ function gridKeys(grid) {
   };
 }
 
+/** An SVG path along y from x0 to x1, open over each [from, to] gap (left to right); "" when nothing is left. */
+function brokenLine(x0, x1, y, gaps) {
+  let d = "";
+  let x = x0;
+  for (const [from, to] of [...gaps, [x1, x1]]) {
+    if (from > x) d += `M${x.toFixed(1)},${y.toFixed(1)}H${Math.min(from, x1).toFixed(1)}`;
+    x = Math.max(x, to);
+  }
+  return d;
+}
+
 // ---- a bar chart in SVG, built once per class count and updated in place on every frame ------------------------
 class Bars {
   constructor(parent, testid, view) {
@@ -188,7 +199,7 @@ class Bars {
     this.bars = labels.map(() => el("rect", "ssl-bar", svg));
     this.values = labels.map(() => el("text", "ssl-bar-text", svg));
     this.names = labels.map(() => el("text", "ssl-tick", svg));
-    this.ref = el("line", "ssl-ref", svg);
+    this.ref = el("path", "ssl-ref", svg);
     this.legend = el("g", "ssl-legend", svg);
     this.n = labels.length;
     this.labelText = null;
@@ -229,6 +240,8 @@ class Bars {
     const textSize = Math.min(s.bar_text_size, (slot * 0.92) / (0.62 * (digits + 2)));
     const tickSize = Math.min(font, slot / 1.2);
     const maxChars = Math.max(1, Math.floor(slot / (0.62 * tickSize)));
+    const yRef = ref === undefined ? null : y(ref);
+    const gaps = [];
     values.forEach((v, i) => {
       const x0 = left + slot * i + (slot - (ghost ? 2 * barW + 3 : barW)) / 2;
       const xb = ghost ? x0 + barW + 3 : x0;
@@ -246,8 +259,13 @@ class Bars {
       }
       const label = this.values[i];
       label.textContent = fmt(v, digits);
-      attrs(label, { x: String(xb + barW / 2), y: String(v >= 0 ? yv - 5 : yv + textSize + 2),
-                     "font-size": textSize.toFixed(1) });
+      const baseline = v >= 0 ? yv - 5 : yv + textSize + 2;
+      attrs(label, { x: String(xb + barW / 2), y: String(baseline), "font-size": textSize.toFixed(1) });
+      // A value the reference line would run through (B's 0.2312 just under 1/3): the line breaks around it.
+      if (yRef !== null && Math.abs(yRef - (baseline - 0.35 * textSize)) < textSize) {
+        const box = label.getBBox();
+        if (yRef > box.y - 2 && yRef < box.y + box.height + 2) gaps.push([box.x - 4, box.x + box.width + 4]);
+      }
       const name = this.names[i];
       const full = String(labels[i]);
       const shown = full.length > maxChars ? `${full.slice(0, Math.max(1, maxChars - 1))}…` : full;
@@ -255,9 +273,8 @@ class Bars {
       attrs(name, { x: String(left + slot * (i + 0.5)), y: String(h - bottom + 1.2 * font),
                     "font-size": tickSize.toFixed(1) });
     });
-    if (ref !== undefined) {
-      attrs(this.ref, { x1: String(left), x2: String(w - 8), y1: String(y(ref)), y2: String(y(ref)), visibility: "visible" });
-    } else this.ref.setAttribute("visibility", "hidden");
+    const refPath = yRef === null ? "" : brokenLine(left, w - 8, yRef, gaps);
+    attrs(this.ref, { d: refPath, visibility: refPath ? "visible" : "hidden" });
     this.drawLegend(legend || [], w, s.title_size + 0.9 * font);
   }
 
@@ -464,6 +481,100 @@ class TemperatureView extends View {
   }
 }
 
+/** Does the segment from p to q cross the box {l, t, r, b}? (Liang–Barsky: clip the segment to the box.) */
+function segmentHits([x1, y1], [x2, y2], box) {
+  let t0 = 0, t1 = 1;
+  const dx = x2 - x1, dy = y2 - y1;
+  for (const [p, q] of [[-dx, x1 - box.l], [dx, box.r - x1], [-dy, y1 - box.t], [dy, box.b - y1]]) {
+    if (p === 0) {
+      if (q < 0) return false;
+    } else if (p < 0) t0 = Math.max(t0, q / p);
+    else t1 = Math.min(t1, q / p);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
+/** The drawn segments filed by the columns (``cell`` px wide) that their x-range spans: a box is tested only
+ * against the segments of its own columns. */
+function segmentColumns(lines, cell) {
+  const cols = new Map();
+  for (const pts of lines)
+    for (let i = 1; i < pts.length; i++) {
+      const seg = { p: pts[i - 1], q: pts[i], seen: -1 };
+      const last = Math.floor(Math.max(seg.p[0], seg.q[0]) / cell);
+      for (let c = Math.floor(Math.min(seg.p[0], seg.q[0]) / cell); c <= last; c++) {
+        if (!cols.has(c)) cols.set(c, []);
+        cols.get(c).push(seg);
+      }
+    }
+  return cols;
+}
+
+/** How many drawn segments, legend boxes and the point itself a label box touches (counted up to ``limit``). */
+function clashes(box, { x, y, radius, boxes, pad }, cols, cell, stamp, limit) {
+  const wide = { l: box.l - pad, t: box.t - pad, r: box.r + pad, b: box.b + pad };
+  let n = Math.hypot(clamp(x, box.l, box.r) - x, clamp(y, box.t, box.b) - y) < radius + 2 ? 1 : 0;
+  for (const b of boxes) if (b.l < wide.r && b.r > wide.l && b.t < wide.b && b.b > wide.t) n++;
+  for (let c = Math.floor(wide.l / cell); c <= Math.floor(wide.r / cell) && n < limit; c++)
+    for (const seg of cols.get(c) || []) {
+      if (seg.seen === stamp) continue; // a segment spanning several columns counts once
+      seg.seen = stamp;
+      if (segmentHits(seg.p, seg.q, wide) && ++n >= limit) break;
+    }
+  return n;
+}
+
+/**
+ * Where a point's value label goes (its box: left, top, right, bottom): of the places on a fine grid around the
+ * point that lie inside ``area``, the nearest that no drawn line, legend box or the point itself touches. Nearer
+ * wins; at about the same distance above beats below, and the ``away`` side (+1 right, −1 left: away from the
+ * nearer edge) beats straight above, which beats the other side. The grid holds the places that just clear the
+ * point on either side, so an open corner next to it is found exactly. If every place is touched (never seen in
+ * these charts), the least touched one of the first 2000 tried.
+ */
+function pointLabel(size, where) {
+  const { x, y, radius, away, area } = where;
+  const c = radius + 4; // how far a label keeps from the point's centre
+  const nx = Math.max(1, Math.round((2 * c + size.w) / (size.w / 6)));
+  const ny = Math.max(1, Math.round((2 * c + size.h) / (size.h / 3)));
+  const sx = (2 * c + size.w) / nx, sy = (2 * c + size.h) / ny; // l = x + c and l = x − c − w are both on it
+  // Places filed by score in bands of half a label's height: only the bands reached are sorted and tested.
+  const band = size.h / 2;
+  const bands = [];
+  for (let i = -Math.ceil((3 * size.w) / sx); i <= Math.ceil((3 * size.w) / sx); i++) {
+    const l = x + c + i * sx;
+    if (l < area.l - 0.5 || l + size.w > area.r + 0.5) continue;
+    for (let j = Math.floor((area.t - y - c) / sy); y + c + j * sy + size.h <= area.b + 0.5; j++) {
+      const t = y + c + j * sy;
+      if (t < area.t - 0.5) continue;
+      const gap = Math.hypot(Math.max(l - x, 0, x - l - size.w), Math.max(t - y, 0, y - t - size.h));
+      if (gap < c - 0.5) continue;
+      const below = t + size.h / 2 > y ? 0.3 : 0;
+      const toward = 0.1 * clamp(((x - l - size.w / 2) * away) / (size.w / 2) + 1, 0, 2); // 0 away, 0.2 toward
+      const score = gap + (below + toward) * size.h;
+      (bands[Math.floor(score / band)] ??= []).push({ l, t, score });
+    }
+  }
+  const cell = Math.max(8, size.h);
+  const cols = segmentColumns(where.lines, cell);
+  let best = null, stamp = 0;
+  for (const places of bands) {
+    if (!places) continue;
+    places.sort((a, b) => a.score - b.score);
+    for (const { l, t } of places) {
+      const box = { l, t, r: l + size.w, b: t + size.h };
+      const n = clashes(box, where, cols, cell, stamp++, best ? best.n : Infinity);
+      if (n === 0) return box;
+      if (!best || n < best.n) best = { n, box };
+      if (stamp > 2000) return best.box; // a frame's budget: the least touched so far
+    }
+  }
+  if (best) return best.box;
+  const l = clamp(away > 0 ? x + c : x - c - size.w, area.l, area.r - size.w);
+  return { l, t: y - c - size.h, r: l + size.w, b: y - c }; // no room at all: above the point
+}
+
 class CurveView extends View {
   configure() {
     const d = this.data;
@@ -510,31 +621,56 @@ class CurveView extends View {
       attrs(el("text", "ssl-tick", svg), { x: String(X(v)), y: String(h - bottom + 1.2 * font) }).textContent = fmtG(v, 3);
     }
     attrs(el("text", "ssl-axis", svg), { x: String((left + w - right) / 2), y: String(h - 0.3 * font) }).textContent = d.text.x_title;
-    // The curves (the first one carries the point), then a legend naming them when there are several.
+    // The curves (the first one carries the point), then a legend naming them when there are several. What is
+    // drawn is kept, in pixels, for placing the value label clear of it.
+    const lines = [];
+    const boxes = [];
     d.curves.forEach((curve, c) => {
       const pts = [];
       for (let i = 0; i <= 200; i++) {
         const xv = d.lo + ((d.hi - d.lo) * i) / 200;
         const yv = CurveView.f(curve, xv);
-        if (Number.isFinite(yv)) pts.push(`${X(xv).toFixed(1)},${Y(yv).toFixed(1)}`);
+        if (Number.isFinite(yv)) pts.push([X(xv), Y(yv)]);
       }
-      attrs(el("polyline", c === 0 ? "ssl-curve-line" : "ssl-curve-other", svg), { points: pts.join(" ") });
+      lines.push(pts);
+      attrs(el("polyline", c === 0 ? "ssl-curve-line" : "ssl-curve-other", svg),
+            { points: pts.map(([u, v]) => `${u.toFixed(1)},${v.toFixed(1)}`).join(" ") });
       if (curve.name && d.curves.length > 1) {
         const yl = top + font * (0.2 + 1.3 * c);
         attrs(el("line", c === 0 ? "ssl-curve-line" : "ssl-curve-other", svg),
               { x1: String(w - right - 26), x2: String(w - right), y1: String(yl - 5), y2: String(yl - 5) });
-        attrs(el("text", "ssl-legend-text", svg), { x: String(w - right - 32), y: String(yl), "text-anchor": "end" })
-          .textContent = curve.name;
+        const name = attrs(el("text", "ssl-legend-text", svg), { x: String(w - right - 32), y: String(yl),
+                                                                  "text-anchor": "end" });
+        name.textContent = curve.name;
+        const b = name.getBBox();
+        boxes.push({ l: b.x, t: Math.min(b.y, yl - 6), r: w - right, b: b.y + b.height });
       }
     });
     const y = CurveView.f(d.curves[0], x);
     const yShown = Number.isFinite(y) ? y : d.yhi;
-    attrs(el("line", "ssl-drop", svg), { x1: String(X(x)), x2: String(X(x)), y1: String(Y(d.ylo)), y2: String(Y(yShown)) });
-    attrs(el("circle", "ssl-marker", svg), { cx: String(X(x)), cy: String(Y(yShown)), r: String(s.marker_size / 2 + 2) });
-    const label = attrs(el("text", "ssl-bar-text", svg), { x: String(X(x) + (x > (d.lo + d.hi) / 2 ? -10 : 10)),
-                                                          y: String(Y(yShown) - 10),
-                                                          "text-anchor": x > (d.lo + d.hi) / 2 ? "end" : "start" });
+    const px = X(x), py = Y(yShown), radius = s.marker_size / 2 + 2;
+    attrs(el("line", "ssl-drop", svg), { x1: String(px), x2: String(px), y1: String(Y(d.ylo)), y2: String(py) });
+    lines.push([[px, Y(d.ylo)], [px, py]]);
+    attrs(el("circle", "ssl-marker", svg), { cx: String(px), cy: String(py), r: String(radius) });
+    // The value beside the point, where no line of the chart runs through it (see pointLabel).
+    const label = el("text", "ssl-bar-text ssl-point-text", svg);
     label.textContent = `${d.text.y_symbol} = ${fmt(y, 4)}`;
+    label.style.textAnchor = "start"; // a style: the class's text-anchor would win over an attribute
+    const glyphs = label.getBBox(); // at x = y = 0: the box's offset from the baseline's start, and its size
+    const spot = pointLabel({ w: glyphs.width, h: glyphs.height }, {
+      x: px, y: py, radius, away: x > (d.lo + d.hi) / 2 ? -1 : 1, lines, boxes, pad: s.line_width / 2 + 2,
+      area: { l: left, t: top - 0.5 * font, r: w - right, b: h - bottom } });
+    attrs(label, { x: (spot.l - glyphs.x).toFixed(1), y: (spot.t - glyphs.y).toFixed(1) });
+    // A label the lines pushed away from its point (a phone's steep curves) is tied to it by a thin leader,
+    // unless that would cross the legend.
+    const nx = clamp(px, spot.l, spot.r) - px, ny = clamp(py, spot.t, spot.b) - py, gap = Math.hypot(nx, ny);
+    if (gap > radius + 1.5 * glyphs.height) {
+      const at = (r) => [px + (nx * r) / gap, py + (ny * r) / gap];
+      const [from, to] = [at(radius + 2), at(gap - 3)];
+      if (!boxes.some((b) => segmentHits(from, to, b)))
+        attrs(el("line", "ssl-leader", svg), { x1: String(from[0]), y1: String(from[1]), x2: String(to[0]),
+                                               y2: String(to[1]) });
+    }
     this.fig.setAttribute("data-values", JSON.stringify([x, Number.isFinite(y) ? y : String(y)]));
     fill(this.readout, d.text.readout, { x: fmt(x, 2), y: fmt(y, 4) });
   }
