@@ -110,8 +110,21 @@ def _progress_bar(text: str, *keys: tuple):
     bar.empty()
 
 
+# The memo keys of the slow work, shared by the work and by the progress bar that asks whether it is done.
+def _digits_key(seed: int, smoothing: float = 0.0) -> tuple:
+    return ("digits", seed, smoothing)
+
+
+def _ensemble_key(seed: int, members: int) -> tuple:
+    return ("ensemble", seed, members)
+
+
+def _calibrate_key(data_key: tuple, on_test: bool) -> tuple:
+    return ("calibrate", data_key, on_test)
+
+
 def _digits_run(seed: int, *, smoothing: float = 0.0, _progress=None):
-    return _memo(("digits", seed, smoothing), lambda: _train_digits(seed, smoothing, _progress), limit=4)
+    return _memo(_digits_key(seed, smoothing), lambda: _train_digits(seed, smoothing, _progress), limit=4)
 
 
 def _train_digits(seed, smoothing, _progress):
@@ -124,7 +137,7 @@ def _train_digits(seed, smoothing, _progress):
 
 
 def _ensemble_run(seed: int, members: int, _progress=None):
-    return _memo(("ensemble", seed, members), lambda: _train_ensemble(seed, members, _progress), limit=2)
+    return _memo(_ensemble_key(seed, members), lambda: _train_ensemble(seed, members, _progress), limit=2)
 
 
 def _train_ensemble(seed, members, _progress):
@@ -159,7 +172,7 @@ def _read_upload(digest: str, name: str, kind: str, _data: bytes) -> sc.Predicti
 
 def _calibrate(key: tuple, on_test: bool, _data: Data, _progress=None):
     """Every calibrator fitted on the calibration split (or, to show the mistake, on the test split)."""
-    return _memo(("calibrate", key, on_test), lambda: _fit_calibrators(on_test, _data, _progress), limit=8)
+    return _memo(_calibrate_key(key, on_test), lambda: _fit_calibrators(on_test, _data, _progress), limit=8)
 
 
 def _fit_calibrators(on_test, _data, _progress):
@@ -240,7 +253,7 @@ def _digits_source(state: PageState, sty: theme.Style) -> Source:
               help=t("calibration.epochs_help"))
     c2.number_input(t("calibration.seed"), 0, 99, step=1, key=state.key("seed"))
     seed, epochs = int(state["seed"]), int(state["epochs"])
-    with _progress_bar(t("calibration.training", epochs=MAX_EPOCHS), ("digits", seed, 0.0)) as report:
+    with _progress_bar(t("calibration.training", epochs=MAX_EPOCHS), _digits_key(seed)) as report:
         splits, result = _digits_run(seed, _progress=report)
     idx = CHECKPOINTS.index(epochs - epochs % EVERY)
     st.caption(t("calibration.split", train=len(splits.train.labels), cal=len(splits.calibration.labels),
@@ -406,7 +419,7 @@ def study(state: PageState, sty: theme.Style, src: Source) -> Study:
     n_bins, strategy = int(state["n_bins"]), state["strategy"]
 
     on_test = bool(state["fit_on_test"])
-    with _progress_bar(t("calibration.fitting"), ("calibrate", data.key, on_test)) as report:
+    with _progress_bar(t("calibration.fitting"), _calibrate_key(data.key, on_test)) as report:
         fitted, subsampled = _calibrate(data.key, on_test, data, _progress=report)
     if subsampled:
         st.caption(t("calibration.subsampled", cells=f"{MAX_CELLS:,}"))
@@ -634,8 +647,8 @@ def remedies_part(s: Study) -> None:
     c2.slider(t("calibration.members"), 2, 5, key=state.key("members"))
     seed, idx = int(state["seed"]), s.src.idx
     smoothing, n_members = float(state["smoothing"]), int(state["members"])
-    with _progress_bar(t("calibration.training_remedies"), ("digits", seed, smoothing),
-                       ("ensemble", seed, n_members)) as report:
+    with _progress_bar(t("calibration.training_remedies"), _digits_key(seed, smoothing),
+                       _ensemble_key(seed, n_members)) as report:
         _, smooth = _digits_run(seed, smoothing=smoothing, _progress=lambda f: report(f / 3))
         members = _ensemble_run(seed, n_members, _progress=lambda f: report(1 / 3 + 2 * f / 3))
     remedy = {t("calibration.methods.none"): s.probs["none"] if not state["fit_on_test"] else
