@@ -6,8 +6,8 @@ import streamlit as st
 
 from ui import state
 from ui.classroom import view as classroom
-from ui.components import (SHELL_ACTIVE, begin_page_run, code_span, is_projector, lan_addresses, set_projector,
-                           share_box, share_origin, show_param_warnings)
+from ui.components import (SHELL_ACTIVE, begin_page_run, code_span, finish_page, is_projector, lan_addresses,
+                           set_projector, share_box, share_origin, show_param_warnings, start_page)
 from ui.i18n import LANGS, lang_from_locale, language_name, set_language, t
 from ui.nav import PAGES
 from ui.params import GLOBAL
@@ -55,28 +55,48 @@ if is_projector():
 show_param_warnings(st.session_state.pop("_global_warnings", []))
 classroom.room_bar(entry.key)
 
-state.begin_run(entry.key)
-begin_page_run()
-st.session_state[SHELL_ACTIVE] = True
-try:
-    current.run()
-finally:
-    st.session_state[SHELL_ACTIVE] = False
+def link_and_share() -> None:
+    """After the page: its state into the URL, the teacher's page to the room, the link and QR into the sidebar."""
+    global_query = {"lang": st.session_state["lang_select"]}
+    if is_projector():
+        global_query["projector"] = "1"
+    room_query, teacher_query = classroom.after_page(entry.key)  # publishes the teacher's page to the room
+    global_query.update(room_query)
+    query = state.sync(global_query, private=teacher_query)
 
-global_query = {"lang": st.session_state["lang_select"]}
-if is_projector():
-    global_query["projector"] = "1"
-room_query, teacher_query = classroom.after_page(entry.key)  # publishes the teacher's page to the room
-global_query.update(room_query)
-query = state.sync(global_query, private=teacher_query)
+    # The link a phone can open: this server's address, this page's path, this view's state. A loopback origin
+    # (a teacher on localhost) is swapped for this machine's LAN address, which the phones can reach.
+    parts = urlsplit(st.context.url or "")
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
+    shared = share_origin(origin, lan=lan_addresses(), server_address=st.get_option("server.address") or "")
+    base_path = st.get_option("server.baseUrlPath").strip("/")
+    path = "/".join(p for p in (base_path, "" if entry.key == "home" else entry.url_path) if p)
+    with share_slot:
+        share_box(f"{shared.origin}/{path}?{query}", note=shared.note, browser_origin=origin)
+        st.caption(t("common.share.what", page=code_span(t(f"{entry.key}.nav_title"))))
 
-# The link a phone can open: this server's address, this page's path, this view's state. A loopback origin
-# (a teacher on localhost) is swapped for this machine's LAN address, which the phones can reach.
-parts = urlsplit(st.context.url or "")
-origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
-shared = share_origin(origin, lan=lan_addresses(), server_address=st.get_option("server.address") or "")
-base_path = st.get_option("server.baseUrlPath").strip("/")
-path = "/".join(p for p in (base_path, "" if entry.key == "home" else entry.url_path) if p)
-with share_slot:
-    share_box(f"{shared.origin}/{path}?{query}", note=shared.note, browser_origin=origin)
-    st.caption(t("common.share.what", page=code_span(t(f"{entry.key}.nav_title"))))
+
+@st.fragment
+def page_and_link() -> None:
+    """The page, and after it the link: a fragment, so that a widget on the page reruns only this, not the
+    shell around it (sidebar, navigation), which was a third of a slider move's rerun in a lecture hall.
+    A page may hold a smaller fragment of its own (ui.components.page_fragment), which then does the link."""
+    # A fragment's rerun is a new script thread, without the shell: the per-run values are put back.
+    set_language(st.session_state["lang_select"])
+    set_projector(st.session_state["projector_toggle"])
+    classroom.begin_page()
+    state.begin_run(entry.key)
+    begin_page_run()
+    start_page(link_and_share)
+    st.session_state[SHELL_ACTIVE] = True
+    try:
+        # st.navigation lets its page run once per full run; this fragment runs it again on each of its own
+        # reruns (same page, same script hash, so every widget keeps its id and state).
+        current._can_be_called = True
+        current.run()
+    finally:
+        st.session_state[SHELL_ACTIVE] = False
+    finish_page()
+
+
+page_and_link()

@@ -187,11 +187,12 @@ class Student:
                         moved = self.handles.get(el.bidi_component.id, {}).get("moved", False)
                         self.handles[el.bidi_component.id] = {"value": data["value"], "lo": data["lo"],
                                                               "hi": data["hi"], "step": data.get("step", 0.1),
-                                                              "moved": moved}
+                                                              "moved": moved, "fragment": fwd.delta.fragment_id}
                 elif which == "slider" and not el.slider.options and el.slider.data_type in (0, 1):  # INT, FLOAT
                     s = el.slider
                     self.sliders[s.id] = {"value": list(s.value) if s.set_value else list(s.default),
-                                          "min": s.min, "max": s.max, "step": s.step or 0.1}
+                                          "min": s.min, "max": s.max, "step": s.step or 0.1,
+                                          "fragment": fwd.delta.fragment_id}
             elif kind == "page_not_found":
                 raise RuntimeError(f"page not found: {self.page}")
             elif kind == "script_finished":
@@ -223,6 +224,11 @@ class Student:
         step = h["step"] * self.rng.randint(1, 3)
         values[0] = round(values[0] + (step if values[0] + step <= h["hi"] else -step), 10)
         return {wid: values if isinstance(h["value"], list) else values[0]}
+
+    def fragment_of(self, move: dict) -> str:
+        """The fragment the browser reruns for this move: the one its widget was drawn in ("" for the app)."""
+        wid = next(iter(move))
+        return (self.sliders.get(wid) or self.handles.get(wid) or {}).get("fragment", "")
 
     def moved(self, move: dict) -> None:
         """The browser's widgets now hold the values of a finished move."""
@@ -291,7 +297,7 @@ async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
         move = student.next_move()
         start = time.perf_counter()
         try:
-            changed = await student.run(move)
+            changed = await student.run(move, fragment=student.fragment_of(move))
             student.moved(move)
             stats.moves.append(time.perf_counter() - start)
             stats.unchanged += not changed
@@ -489,7 +495,7 @@ class Participant(Student):
         elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
             el = fwd.delta.new_element
             which = el.WhichOneof("type")
-            if which == "radio" and fwd.delta.fragment_id:  # the class quiz lives in a polling fragment
+            if which == "radio" and fwd.delta.fragment_id in self.timers:  # the class quiz polls on a timer
                 self.radio = (el.radio.id, list(el.radio.options), fwd.delta.fragment_id)
             elif which == "button":
                 self.buttons[el.button.label] = el.button.id

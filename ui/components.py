@@ -10,7 +10,7 @@ import io
 import ipaddress
 import re
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ import softmax_core as sc
 
 from ui import runlocal, theme
 from ui.charts.common import freeze
-from ui.i18n import t
+from ui.i18n import current_language, set_language, t
 from ui.params import PAGES
 from ui.state import PageState, page_state
 
@@ -99,6 +99,44 @@ def _ensure_shell() -> None:
     if not st.session_state.get(SHELL_ACTIVE):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+# The shell's work after a page (the URL, the room, the share box), given by app.py for each run of the page.
+_FINISH, _FINISHED = "_finish_page", "_page_finished"
+
+
+def start_page(finish: Callable[[], None]) -> None:
+    """Called by app.py before the page runs: ``finish`` is what follows the page, once per run."""
+    st.session_state[_FINISH] = finish
+    st.session_state[_FINISHED] = False
+
+
+def finish_page() -> None:
+    """The shell's work after the page, unless this run has done it already (in the page's own fragment)."""
+    finish = st.session_state.get(_FINISH)
+    if finish is not None and not st.session_state.get(_FINISHED):
+        st.session_state[_FINISHED] = True
+        finish()
+
+
+def page_fragment(func: Callable[[], None]) -> Callable[[], None]:
+    """The part of a page that its own widgets change, as a fragment that reruns alone when they do.
+
+    In a lecture hall every handle move is a rerun, and the parts of a page that a move cannot change (title,
+    text, headings, the part selector) were a third of one. The fragment draws into containers the page made
+    for it (``with slot:``) and, at its end, does the shell's work after the page, so the link and the share
+    box follow every move. Everything a move can change must be drawn inside it.
+    """
+    @functools.wraps(func)
+    def run() -> None:
+        # A fragment's rerun is a new script thread, without the shell: the per-run values are put back.
+        set_language(current_language())
+        set_projector(bool(st.session_state.get(_PROJECTOR, False)))
+        st.session_state[_FINISHED] = False
+        func()
+        finish_page()
+
+    return st.fragment(run)
 
 
 def columns(spec, **kwargs) -> list:

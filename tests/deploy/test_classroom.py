@@ -1,11 +1,17 @@
 """The load client of bench/classroom.py is a tested part: a short lecture against a real server."""
 
 import asyncio
+import random
+from urllib.parse import parse_qsl
 
-from bench.classroom import class_vote, classroom, require_loopback, vote_to_projector
-from tests.e2e.e2e_harness import StreamlitServer
-
+import numpy as np
+import pyarrow as pa
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+import softmax_core as sc
+from bench.classroom import Stats, Student, class_vote, classroom, require_loopback, vote_to_projector
+from tests.e2e.e2e_harness import StreamlitServer
 
 
 def test_twenty_students_for_fifteen_seconds_all_join_and_every_move_redraws_a_chart():
@@ -37,3 +43,50 @@ def test_a_class_votes_and_changes_its_votes_and_the_projector_counts_each_stude
 def test_the_load_client_refuses_anything_but_loopback(url):
     with pytest.raises(SystemExit):
         require_loopback(url)
+
+
+class Recorder(Student):
+    """A student that keeps what one run sent: each element's kind and text, the URL, and how the run ended."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.elements, self.url_query, self.finished = [], None, None
+
+    def seen(self, fwd, kind):
+        if kind == "page_info_changed":
+            self.url_query = dict(parse_qsl(fwd.page_info_changed.query_string))
+        elif kind == "script_finished":
+            self.finished = fwd.script_finished
+        elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+            el = fwd.delta.new_element
+            self.elements.append((el.WhichOneof("type"), el))
+
+
+def test_a_handle_move_reruns_only_what_the_logits_decide_and_the_link_and_numbers_follow():
+    """The softmax page's fragment: a move skips the shell and the page's fixed text (a third of a rerun in a
+    lecture hall), yet the URL, the share box's link, the step table and the sentences all show the new logits."""
+    async def scenario(url):
+        student = Recorder(url, "softmax", {"logits": "2,1,0.5"}, Stats(), random.Random(0))
+        await student.join()
+        full = [kind for kind, _ in student.elements]
+        move = {next(iter(student.handles)): [3.0, 1.0, 0.5]}
+        student.elements = []
+        await student.run(move, fragment=student.fragment_of(move))
+        await student.close()
+        return student, full
+
+    with StreamlitServer("app.py") as server:
+        student, full = asyncio.run(scenario(server.url))
+    moved = dict(student.elements)
+    kinds = [kind for kind, _ in student.elements]
+    assert student.finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert "heading" in full and "heading" not in kinds  # no title, no section headings
+    assert "selectbox" in full and "selectbox" not in kinds  # neither the language nor the preset box
+    assert len(kinds) < len(full) - 10
+    assert student.url_query["logits"] == "3,1,0.5"
+    links = [el.code.code_text for kind, el in student.elements if kind == "code"]
+    assert len(links) == 1 and "logits=3,1,0.5" in links[0]
+    steps = pa.ipc.open_stream(moved["dataframe"].dataframe.arrow_data.data).read_all()
+    np.testing.assert_allclose(steps.column(4).to_numpy(), sc.softmax(np.array([3.0, 1.0, 0.5])), rtol=1e-15)
+    texts = [el.alert.body for kind, el in student.elements if kind == "alert"]
+    assert any("A leads B by 2, so it is 7.389 times" in text for text in texts), texts  # e^2, the myth box

@@ -151,11 +151,15 @@ def sidebar() -> None:
 
 # ---- above the page ---------------------------------------------------------------------------------------------
 
+def begin_page() -> None:
+    """Before each run of the page (a full run, or the page's own): quiz() records what this run asks and draws;
+    DRAWN is "" once a whole page run has drawn no class quiz."""
+    st.session_state[ASKED] = st.session_state[DRAWN] = None
+
+
 def room_bar(page: str) -> None:
     """Class-mode notices, and the room's status above the page: the code for the teacher, and for students the
     link to follow when the teacher has moved to another page."""
-    # quiz() records what this run asks and draws; DRAWN is "" once a whole run has drawn no class quiz.
-    st.session_state[ASKED] = st.session_state[DRAWN] = None
     _show_notices()
     code = room_code()
     if code is None:

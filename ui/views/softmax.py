@@ -60,12 +60,16 @@ def probability_table(logits: np.ndarray, labels: list[str], probs: np.ndarray):
                                  t("softmax.col.prob"): probs})
 
 
-def steps_part(logits: np.ndarray, labels: list[str], probs: np.ndarray, order: np.ndarray, shown) -> None:
-    """Softmax in four steps, as a table, and the check that the probabilities sum to 1 within rounding."""
-    k = len(logits)
+def steps_intro() -> None:
+    """The steps part's heading and formula, which no logit changes."""
     st.header(t("softmax.steps_heading"))
     st.markdown(t("softmax.steps_intro"))
     st.latex(r"p_i = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j")
+
+
+def steps_part(logits: np.ndarray, labels: list[str], probs: np.ndarray, order: np.ndarray, shown) -> None:
+    """Softmax in four steps, as a table, and the check that the probabilities sum to 1 within rounding."""
+    k = len(logits)
     rows = order[:len(shown.index)] if shown.folded else np.arange(k)
     parts = sc.softmax_steps(logits)
     # Arrow, not a pandas DataFrame: st.dataframe sends Arrow as it is, and converting a frame on every rerun
