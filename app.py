@@ -6,8 +6,8 @@ import streamlit as st
 
 from ui import state
 from ui.classroom import view as classroom
-from ui.components import (SHELL_ACTIVE, begin_page_run, code_span, finish_page, is_projector, lan_addresses,
-                           set_projector, share_box, share_origin, show_param_warnings, start_page)
+from ui.components import (SHELL_ACTIVE, begin_page_run, finish_page, is_projector, lan_addresses, set_projector,
+                           share_frame, share_link, share_origin, show_param_warnings, start_page)
 from ui.i18n import LANGS, lang_from_locale, language_name, set_language, t
 from ui.nav import PAGES
 from ui.params import GLOBAL
@@ -37,12 +37,20 @@ for entry in PAGES:
 current = st.navigation(sections)
 entry = pages.get(current.url_path, PAGES[0])
 
+# The link a phone can open: this server's address, this page's path, and (after the page) this view's state. A
+# loopback origin (a teacher on localhost) is swapped for this machine's LAN address, which the phones can reach.
+parts = urlsplit(st.context.url or "")
+origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
+shared = share_origin(origin, lan=lan_addresses(), server_address=st.get_option("server.address") or "")
+base_path = st.get_option("server.baseUrlPath").strip("/")
+path = "/".join(p for p in (base_path, "" if entry.key == "home" else entry.url_path) if p)
+
 with st.sidebar:
     st.selectbox(t("common.language"), LANGS, format_func=language_name, key="lang_select")
     st.toggle(t("common.projector"), key="projector_toggle", help=t("common.projector_help"))
     # Class mode: start a room, or the room this session is in. Above the share box, whose link then carries it.
     classroom.sidebar()
-    share_slot = st.container()
+    link_slot = share_frame(shared, browser_origin=origin, page_title=t(f"{entry.key}.nav_title"))
 
 if is_projector():
     # rem-based sizes scale with the root font size: one rule enlarges all text.
@@ -55,8 +63,9 @@ if is_projector():
 show_param_warnings(st.session_state.pop("_global_warnings", []))
 classroom.room_bar(entry.key)
 
+
 def link_and_share() -> None:
-    """After the page: its state into the URL, the teacher's page to the room, the link and QR into the sidebar."""
+    """After the page: its state into the URL, the teacher's page to the room, the link and QR into the share box."""
     global_query = {"lang": st.session_state["lang_select"]}
     if is_projector():
         global_query["projector"] = "1"
@@ -64,16 +73,8 @@ def link_and_share() -> None:
     global_query.update(room_query)
     query = state.sync(global_query, private=teacher_query)
 
-    # The link a phone can open: this server's address, this page's path, this view's state. A loopback origin
-    # (a teacher on localhost) is swapped for this machine's LAN address, which the phones can reach.
-    parts = urlsplit(st.context.url or "")
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost:8501"
-    shared = share_origin(origin, lan=lan_addresses(), server_address=st.get_option("server.address") or "")
-    base_path = st.get_option("server.baseUrlPath").strip("/")
-    path = "/".join(p for p in (base_path, "" if entry.key == "home" else entry.url_path) if p)
-    with share_slot:
-        share_box(f"{shared.origin}/{path}?{query}", note=shared.note, browser_origin=origin)
-        st.caption(t("common.share.what", page=code_span(t(f"{entry.key}.nav_title"))))
+    with link_slot:
+        share_link(f"{shared.origin}/{path}?{query}")
 
 
 @st.fragment

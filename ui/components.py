@@ -419,19 +419,32 @@ def share_origin(origin: str, *, lan: Sequence[str], server_address: str = "") -
     return ShareOrigin(f"{parts.scheme}://{lan[0]}{port}", "lan")
 
 
-def share_box(url: str, *, note: str | None = None, browser_origin: str = "") -> None:
-    """The current view's link and its QR code, with a full-screen QR for the back of the room.
+_BIG_QR = "_share.big_qr"  # set by the full-screen button, read once after the page has run
+
+
+def share_frame(shared: ShareOrigin, *, browser_origin: str, page_title: str):
+    """The share box's parts that no page setting changes, drawn on full runs only: its heading, what the
+    address is, the full-screen button and what the link holds. Returns the place for ``share_link``."""
+    st.markdown(f"**{t('common.share.heading')}**")
+    if shared.note == "lan":
+        st.info(t("common.share.lan", origin=code_span(browser_origin), lan=code_span(shared.origin)),
+                icon=":material/wifi:")
+    elif shared.note == "unreachable":
+        st.warning(t("common.share.unreachable", origin=code_span(browser_origin)), icon=":material/wifi_off:")
+    link = st.container()
+    # The link is known only after the page has run, so the click is noted here and the dialog opened there.
+    st.button(t("common.share.fullscreen"), icon=":material/fullscreen:", width="stretch",
+              on_click=st.session_state.__setitem__, args=(_BIG_QR, True))
+    st.caption(t("common.share.what", page=code_span(page_title)))
+    return link
+
+
+def share_link(url: str) -> None:
+    """The current view's link and its QR code, redrawn after every run of the page (a move changes them).
 
     The QR code is drawn only while its expander is open (open by default in projector mode): a student
     moving a slider changes the link, and encoding a new code on every move was a quarter of the rerun.
     """
-    st.markdown(f"**{t('common.share.heading')}**")
-    origin = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
-    if note == "lan":
-        st.info(t("common.share.lan", origin=code_span(browser_origin), lan=code_span(origin)),
-                icon=":material/wifi:")
-    elif note == "unreachable":
-        st.warning(t("common.share.unreachable", origin=code_span(browser_origin)), icon=":material/wifi_off:")
     short = short_link(url)
     if short is None:
         st.code(url, language=None, wrap_lines=True)
@@ -442,15 +455,16 @@ def share_box(url: str, *, note: str | None = None, browser_origin: str = "") ->
                          key="share.full_link") as box:
             if box.open:
                 st.code(url, language=None, wrap_lines=True)
-    if not qr_fits(url):
+    fits = qr_fits(url)
+    if not fits:
         st.info(t("common.share.too_long"), icon=":material/qr_code:")
-        return
-    with st.expander(t("common.share.qr"), expanded=is_projector(), icon=":material/qr_code:",
-                     on_change="rerun", key="share.qr") as box:
-        if box.open:
-            st.image(qr_svg(url), caption=t("common.share.scan"), width="stretch")
-    if st.button(t("common.share.fullscreen"), icon=":material/fullscreen:", width="stretch"):
-        _big_qr(url)
+    else:
+        with st.expander(t("common.share.qr"), expanded=is_projector(), icon=":material/qr_code:",
+                         on_change="rerun", key="share.qr") as box:
+            if box.open:
+                st.image(qr_svg(url), caption=t("common.share.scan"), width="stretch")
+    if st.session_state.pop(_BIG_QR, False):
+        _big_qr(url if fits else None)
 
 
 # Fits the dialog's body to the window: the code is square, so its side is the smaller of the dialog's
@@ -461,7 +475,10 @@ _BIG_QR_HTML = ('<div style="display:flex;justify-content:center"><img data-test
 
 
 @st.dialog(" ", width="large")
-def _big_qr(url: str) -> None:
+def _big_qr(url: str | None) -> None:
+    if url is None:  # the link is longer than any QR code holds
+        st.info(t("common.share.too_long"), icon=":material/qr_code:")
+        return
     svg = base64.b64encode(qr_svg(url).encode("ascii")).decode("ascii")
     st.html(_BIG_QR_HTML.format(svg=svg, alt=html.escape(t("common.share.qr"))))
     st.caption(t("common.share.scan"))

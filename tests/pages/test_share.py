@@ -110,3 +110,15 @@ def test_no_qr_code_is_encoded_while_its_box_is_closed(monkeypatch, lan):
     at.session_state["share.qr"] = True
     at.run()
     assert len(at.get("image")) == 1 and len(calls) == 1
+
+
+def test_the_full_screen_button_of_a_link_too_long_for_any_qr_code_says_so(lan):
+    lan(["192.0.2.7"])
+    at = open_page("softmax", logits=TEN_THOUSAND)
+    too_long = [i.value for i in at.sidebar.info if "too long" in i.value]
+    assert len(too_long) == 1
+    at.sidebar.button[-1].click().run()  # the share box's last button: full screen
+    assert not at.exception
+    # The dialog says it too (AppTest lists a dialog's elements with the page's, not the sidebar's).
+    assert [i.value for i in at.info].count(too_long[0]) == 2
+    assert not at.get("image")
