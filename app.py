@@ -50,7 +50,7 @@ with st.sidebar:
     st.toggle(t("common.projector"), key="projector_toggle", help=t("common.projector_help"))
     # Class mode: start a room, or the room this session is in. Above the share box, whose link then carries it.
     classroom.sidebar()
-    link_slot = share_frame(shared, browser_origin=origin, page_title=t(f"{entry.key}.nav_title"))
+    link_host = share_frame(shared, browser_origin=origin, page_title=t(f"{entry.key}.nav_title"))
 
 if is_projector():
     # rem-based sizes scale with the root font size: one rule enlarges all text.
@@ -64,7 +64,7 @@ show_param_warnings(st.session_state.pop("_global_warnings", []))
 classroom.room_bar(entry.key)
 
 
-def link_and_share() -> None:
+def link_and_share(link_slot) -> None:
     """After the page: its state into the URL, the teacher's page to the room, the link and QR into the share box."""
     global_query = {"lang": st.session_state["lang_select"]}
     if is_projector():
@@ -88,7 +88,11 @@ def page_and_link() -> None:
     classroom.begin_page()
     state.begin_run(entry.key)
     begin_page_run()
-    start_page(link_and_share)
+    # The link's place is made by this fragment, not by the main script: Streamlit lets a page's own fragment,
+    # rerun inside this one, write only to containers that a running fragment made.
+    with link_host:
+        link_slot = st.container()
+    start_page(lambda: link_and_share(link_slot))
     st.session_state[SHELL_ACTIVE] = True
     try:
         # st.navigation lets its page run once per full run; this fragment runs it again on each of its own

@@ -190,8 +190,11 @@ class Student:
                                                               "moved": moved, "fragment": fwd.delta.fragment_id}
                 elif which == "slider" and not el.slider.options and el.slider.data_type in (0, 1):  # INT, FLOAT
                     s = el.slider
-                    self.sliders[s.id] = {"value": list(s.value) if s.set_value else list(s.default),
-                                          "min": s.min, "max": s.max, "step": s.step or 0.1,
+                    # Without set_value the server leaves the value to the browser, which keeps the one it holds
+                    # (``default`` is only the widget's first value: with a key and no value, its minimum).
+                    held = self.sliders.get(s.id, {}).get("value")
+                    value = list(s.value) if s.set_value else held if held is not None else list(s.default)
+                    self.sliders[s.id] = {"value": value, "min": s.min, "max": s.max, "step": s.step or 0.1,
                                           "fragment": fwd.delta.fragment_id}
             elif kind == "page_not_found":
                 raise RuntimeError(f"page not found: {self.page}")

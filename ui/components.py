@@ -125,7 +125,8 @@ def page_fragment(func: Callable[[], None]) -> Callable[[], None]:
     In a lecture hall every handle move is a rerun, and the parts of a page that a move cannot change (title,
     text, headings, the part selector) were a third of one. The fragment draws into containers the page made
     for it (``with slot:``) and, at its end, does the shell's work after the page, so the link and the share
-    box follow every move. Everything a move can change must be drawn inside it.
+    box follow every move. Everything a move can change must be drawn inside it, and every chart in it needs a
+    ``key`` (unkeyed charts are numbered per page run, and a fragment's rerun does not start the count again).
     """
     @functools.wraps(func)
     def run() -> None:

@@ -51,6 +51,7 @@ class Recorder(Student):
     def __init__(self, *args):
         super().__init__(*args)
         self.elements, self.url_query, self.finished = [], None, None
+        self.radios = {}  # label -> (widget id, fragment id, options)
 
     def seen(self, fwd, kind):
         if kind == "page_info_changed":
@@ -60,6 +61,8 @@ class Recorder(Student):
         elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
             el = fwd.delta.new_element
             self.elements.append((el.WhichOneof("type"), el))
+            if el.WhichOneof("type") == "radio":
+                self.radios[el.radio.label] = (el.radio.id, fwd.delta.fragment_id, list(el.radio.options))
 
 
 def test_a_handle_move_reruns_only_what_the_logits_decide_and_the_link_and_numbers_follow():
@@ -90,3 +93,55 @@ def test_a_handle_move_reruns_only_what_the_logits_decide_and_the_link_and_numbe
     np.testing.assert_allclose(steps.column(4).to_numpy(), sc.softmax(np.array([3.0, 1.0, 0.5])), rtol=1e-15)
     texts = [el.alert.body for kind, el in student.elements if kind == "alert"]
     assert any("A leads B by 2, so it is 7.389 times" in text for text in texts), texts  # e^2, the myth box
+
+
+def test_moves_between_part_switches_redraw_in_place_without_an_error():
+    """A part switch reruns the page (app.py's fragment), a move only the page's own fragment; each kind of
+    rerun must leave the other able to redraw the link in the sidebar. (Once it could not: the page's fragment
+    wrote to a sidebar container that Streamlit would not let it reach again after a part switch.)"""
+    async def scenario(url):
+        student = Recorder(url, "softmax", {"logits": "2,1,0.5"}, Stats(), random.Random(0))
+        await student.join()
+        handle = next(iter(student.handles))
+        seen = []
+        for step, action in enumerate(["move", 1, "move", 0, "move", 1]):
+            student.elements = []
+            if action == "move":
+                move = {handle: [round(2.0 + 0.5 * (step + 1), 6), 1.0, 0.5]}
+                await student.run(move, fragment=student.fragment_of(move))
+                student.moved(move)
+            else:
+                radio, fragment, options = student.radios["Show"]
+                await student.run(states={radio: ("string_value", options[action])}, fragment=fragment)
+            errors = [el.exception.message for kind, el in student.elements if kind == "exception"]
+            links = [el.code.code_text for kind, el in student.elements if kind == "code"]
+            seen.append((action, errors, links, student.url_query["logits"]))
+        await student.close()
+        return seen
+
+    with StreamlitServer("app.py") as server:
+        seen = asyncio.run(scenario(server.url))
+    for action, errors, links, logits in seen:
+        assert errors == [], (action, errors)
+        assert len(links) == 1 and f"logits={logits}" in links[0], (action, links, logits)
+    assert [logits for *_, logits in seen] == ["2.5,1,0.5", "2.5,1,0.5", "3.5,1,0.5", "3.5,1,0.5", "4.5,1,0.5", "4.5,1,0.5"]
+
+
+def test_the_load_client_keeps_a_sliders_value_when_a_rerun_leaves_it_to_the_browser():
+    """A keyed slider redrawn without ``set_value`` keeps the browser's value; its ``default`` is its minimum.
+    (The client once took ``default``: every later move sent c = -10 and s = 0.1 behind the student's back.)"""
+    async def scenario(url):
+        student = Recorder(url, "softmax", {"logits": "2,1,0.5", "part": "invariances"}, Stats(), random.Random(0))
+        await student.join()
+        c = next(wid for wid in student.sliders if wid.endswith("softmax.c"))
+        await student.run({c: [2.0]}, fragment=student.fragment_of({c: [2.0]}))
+        student.moved({c: [2.0]})
+        move = {next(iter(student.handles)): [3.0, 1.0, 0.5]}
+        await student.run(move, fragment=student.fragment_of(move))
+        await student.close()
+        return {wid.rsplit(".", 1)[1]: s["value"] for wid, s in student.sliders.items()}, student.url_query
+
+    with StreamlitServer("app.py") as server:
+        sliders, query = asyncio.run(scenario(server.url))
+    assert sliders == {"c": [2.0], "s": [1.0]}
+    assert (query["c"], query["logits"], "s" in query) == ("2", "3,1,0.5", False)
