@@ -4,7 +4,8 @@ Each student opens a page from a shared link (a websocket to ``/_stcore/stream``
 BackMsg, as the browser sends), waits for ``script_finished``, then moves a slider at ``--rate`` Hz: a rerun
 carrying the slider's widget id and a new value. A move counts only if a chart in the answer changed, so
 the timings are of real work. The same scenario runs against a bare page (one slider, one 10-bar chart) in
-the same run, and the app's numbers are quoted as a ratio to that floor.
+the same run, and the app's numbers are quoted as a ratio to that floor. The slider times are also given for
+the moves begun after the join window alone: the steady state of a class that has arrived.
 
     python bench/classroom.py --students 60 --rate 0.5 --duration 30 --page softmax
     python bench/classroom.py --students 60 --replicas 2            # through HAProxy (deploy/local-cluster.sh)
@@ -88,6 +89,7 @@ def require_loopback(url: str) -> str:
 class Stats:
     joins: list = dataclasses.field(default_factory=list)  # seconds from connect to the first script_finished
     moves: list = dataclasses.field(default_factory=list)  # seconds from a slider move to script_finished
+    settled: list = dataclasses.field(default_factory=list)  # the same, for moves begun after the join window
     unchanged: int = 0  # moves after which no chart changed
     failed_connections: int = 0
     timeouts: int = 0
@@ -287,7 +289,7 @@ async def arrive(kind, base, page, query, stats, rng, *, delay):
     return student
 
 
-async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
+async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed, settled_at=0.0):
     rng = random.Random(seed)
     student = await arrive(Student, base, page, query, stats, rng, delay=delay)
     if student is None:
@@ -303,6 +305,8 @@ async def student_life(base, page, query, stats, *, delay, rate, stop_at, seed):
             changed = await student.run(move, fragment=student.fragment_of(move))
             student.moved(move)
             stats.moves.append(time.perf_counter() - start)
+            if next_at >= settled_at:
+                stats.settled.append(stats.moves[-1])
             stats.unchanged += not changed
         except asyncio.TimeoutError:
             stats.timeouts += 1
@@ -324,7 +328,8 @@ async def classroom(base, page, *, students, join_window, rate, duration, seed=0
     delays = sorted(rng.uniform(0, join_window) for _ in range(students))
     stop_at = time.monotonic() + join_window + duration
     tasks = [asyncio.create_task(student_life(base, page, query, stats, delay=d, rate=rate, stop_at=stop_at,
-                                              seed=seed * 1000 + i)) for i, d in enumerate(delays)]
+                                              seed=seed * 1000 + i, settled_at=stop_at - duration))
+             for i, d in enumerate(delays)]
     if on_tick:
         tasks.append(asyncio.create_task(on_tick()))
     start = time.perf_counter()
@@ -372,6 +377,7 @@ def cpu_seconds(pids) -> float:
 def report(name, stats, rss_before, rss_after, students) -> str:
     return (f"{name:<24} students={students:<4} joined={len(stats.joins)}/{students} "
             f"join p50/95/99={percentiles(stats.joins)} ms  slider p50/95/99={percentiles(stats.moves)} ms  "
+            f"(after the joins: {percentiles(stats.settled)} ms)  "
             f"reruns/s={len(stats.moves) / stats.duration:.1f}  failed={stats.failed_connections} "
             f"timeouts={stats.timeouts} disconnects={stats.disconnects} reconnects={stats.reconnects} "
             f"unchanged={stats.unchanged}  RSS {rss_before:.0f}->{rss_after:.0f} MB"
