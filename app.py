@@ -6,8 +6,8 @@ import streamlit as st
 
 from ui import state
 from ui.classroom import view as classroom
-from ui.components import (SHELL_ACTIVE, begin_page_run, finish_page, is_projector, lan_addresses, set_projector,
-                           share_frame, share_link, share_origin, show_param_warnings, start_page)
+from ui.components import (SHELL_ACTIVE, begin_page_run, carry_run_values, finish_page, is_projector, lan_addresses,
+                           set_projector, share_frame, share_link, share_origin, show_param_warnings, start_page)
 from ui.i18n import LANGS, lang_from_locale, language_name, set_language, t
 from ui.nav import PAGES
 from ui.params import GLOBAL
@@ -82,9 +82,7 @@ def page_and_link() -> None:
     """The page, and after it the link: a fragment, so that a widget on the page reruns only this, not the
     shell around it (sidebar, navigation), which was a third of a slider move's rerun in a lecture hall.
     A page may hold a smaller fragment of its own (ui.components.page_fragment), which then does the link."""
-    # A fragment's rerun is a new script thread, without the shell: the per-run values are put back.
-    set_language(st.session_state["lang_select"])
-    set_projector(st.session_state["projector_toggle"])
+    carry_run_values()
     classroom.begin_page()
     state.begin_run(entry.key)
     begin_page_run()

@@ -119,6 +119,13 @@ def finish_page() -> None:
         finish()
 
 
+def carry_run_values() -> None:
+    """At the start of a fragment: its rerun is a new script thread that the shell did not run, so the per-run
+    values the shell set (language, projector) are put back from the session."""
+    set_language(current_language())
+    set_projector(bool(st.session_state.get(_PROJECTOR, False)))
+
+
 def page_fragment(func: Callable[[], None]) -> Callable[[], None]:
     """The part of a page that its own widgets change, as a fragment that reruns alone when they do.
 
@@ -130,9 +137,7 @@ def page_fragment(func: Callable[[], None]) -> Callable[[], None]:
     """
     @functools.wraps(func)
     def run() -> None:
-        # A fragment's rerun is a new script thread, without the shell: the per-run values are put back.
-        set_language(current_language())
-        set_projector(bool(st.session_state.get(_PROJECTOR, False)))
+        carry_run_values()
         st.session_state[_FINISHED] = False
         func()
         finish_page()
@@ -423,6 +428,10 @@ def share_origin(origin: str, *, lan: Sequence[str], server_address: str = "") -
 _BIG_QR = "_share.big_qr"  # set by the full-screen button, read once after the page has run
 
 
+def _want_big_qr() -> None:
+    st.session_state[_BIG_QR] = True
+
+
 def share_frame(shared: ShareOrigin, *, browser_origin: str, page_title: str):
     """The share box's parts that no page setting changes, drawn on full runs only: its heading, what the
     address is, the full-screen button and what the link holds. Returns the place for ``share_link``."""
@@ -434,8 +443,7 @@ def share_frame(shared: ShareOrigin, *, browser_origin: str, page_title: str):
         st.warning(t("common.share.unreachable", origin=code_span(browser_origin)), icon=":material/wifi_off:")
     link = st.container()
     # The link is known only after the page has run, so the click is noted here and the dialog opened there.
-    st.button(t("common.share.fullscreen"), icon=":material/fullscreen:", width="stretch",
-              on_click=st.session_state.__setitem__, args=(_BIG_QR, True))
+    st.button(t("common.share.fullscreen"), icon=":material/fullscreen:", width="stretch", on_click=_want_big_qr)
     st.caption(t("common.share.what", page=code_span(page_title)))
     return link
 
